@@ -1,0 +1,2 @@
+/// Reading Xilinx `.bit` files.
+public enum Bitstream {}

@@ -1,0 +1,2 @@
+/// Reading Vivado hardware hand-off (`.hwh`) files.
+public enum HWH {}

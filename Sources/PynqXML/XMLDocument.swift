@@ -1,0 +1,277 @@
+/// A parsed XML document, stored compactly: elements, attributes and text are byte ranges into the
+/// original bytes, and strings are only made when asked for. Built by one pass of a hand-written
+/// parser (no recursion, no regular expressions), so multi-megabyte HWH files load in milliseconds.
+///
+/// Supported: elements, attributes (single or double quoted), character data, CDATA, the five
+/// predefined entities and numeric character references; comments, processing instructions and a
+/// DOCTYPE (with an internal subset) are skipped. Anything else is an `XMLError` with its byte offset.
+public struct XMLDocument: Sendable {
+    let storage: Storage
+
+    /// Parses `bytes` (UTF-8). `source` names the document in errors.
+    public init(bytes: [UInt8], source: String = "XML") throws(XMLError) {
+        var parser = XMLParserCore(bytes: bytes, source: source)
+        storage = try parser.parse()
+    }
+
+    /// Parses a string.
+    public init(string: String, source: String = "XML") throws(XMLError) {
+        try self.init(bytes: Array(string.utf8), source: source)
+    }
+
+    /// The document element.
+    public var root: XMLElement { XMLElement(storage: storage, index: 0) }
+
+    /// Number of elements in the document.
+    public var elementCount: Int { storage.nodes.count }
+
+    /// Every element in document order.
+    public var allElements: LazyMapSequence<Range<Int>, XMLElement> {
+        let s = storage
+        return (0..<s.nodes.count).lazy.map { XMLElement(storage: s, index: Int32($0)) }
+    }
+}
+
+final class Storage: @unchecked Sendable {  // immutable after parsing
+
+    struct Node {
+        var nameStart: Int32
+        var nameLength: Int32
+        var firstAttribute: Int32
+        var attributeCount: Int32
+        var parent: Int32
+        var firstChild: Int32 = -1
+        var lastChild: Int32 = -1
+        var nextSibling: Int32 = -1
+        var firstText: Int32 = -1
+        var lastText: Int32 = -1
+        /// One past the index of the last element in this element's subtree.
+        var subtreeEnd: Int32 = 0
+    }
+
+
+    struct Span {
+        var start: Int32
+        var length: Int32
+        /// The span holds `&` references that must be decoded.
+        var hasReferences: Bool
+    }
+
+
+    struct Attribute {
+        var name: Span
+        var value: Span
+    }
+
+
+    struct Text {
+        var span: Span
+        var next: Int32
+    }
+
+    let bytes: [UInt8]
+    var nodes: [Node] = []
+    var attributes: [Attribute] = []
+    var texts: [Text] = []
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+
+    func string(_ span: Span) -> String {
+        bytes.withUnsafeBufferPointer { buf in
+            let raw = UnsafeBufferPointer(rebasing: buf[Int(span.start)..<Int(span.start + span.length)])
+            if !span.hasReferences { return String(decoding: raw, as: UTF8.self) }
+            return XMLEntities.decode(raw)
+        }
+    }
+
+
+    func equals(_ span: Span, _ name: StaticString) -> Bool {
+        guard span.length == name.utf8CodeUnitCount else { return false }
+        return bytes.withUnsafeBufferPointer { buf in
+            let p = name.utf8Start
+            let s = Int(span.start)
+            for i in 0..<Int(span.length) where buf[s + i] != p[i] { return false }
+            return true
+        }
+    }
+
+
+    func equals(_ span: Span, _ name: String) -> Bool {
+        guard span.length == name.utf8.count else { return false }
+        var i = Int(span.start)
+        for b in name.utf8 {
+            if bytes[i] != b { return false }
+            i += 1
+        }
+        return true
+    }
+}
+
+/// An element of an `XMLDocument`. Cheap to copy (a reference and an index).
+public struct XMLElement: Sendable, Hashable {
+    let storage: Storage
+    let index: Int32
+
+
+    init(storage: Storage, index: Int32) {
+        self.storage = storage
+        self.index = index
+    }
+
+    public static func == (a: XMLElement, b: XMLElement) -> Bool { a.storage === b.storage && a.index == b.index }
+    public func hash(into h: inout Hasher) { h.combine(index) }
+
+    var node: Storage.Node { storage.nodes[Int(index)] }
+
+    /// The element's tag name.
+    public var name: String {
+        let n = node
+        return storage.string(.init(start: n.nameStart, length: n.nameLength, hasReferences: false))
+    }
+
+    /// Whether the tag name is `name`, without making a string.
+
+    public func isNamed(_ name: StaticString) -> Bool {
+        let n = node
+        return storage.equals(.init(start: n.nameStart, length: n.nameLength, hasReferences: false), name)
+    }
+
+    /// The value of attribute `name` (entities decoded), or `nil`.
+    public subscript(attribute: StaticString) -> String? {
+        let n = node
+        var i = Int(n.firstAttribute)
+        let end = i + Int(n.attributeCount)
+        while i < end {
+            let a = storage.attributes[i]
+            if storage.equals(a.name, attribute) { return storage.string(a.value) }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The value of attribute `name` given as a run-time string.
+    public func attribute(_ name: String) -> String? {
+        let n = node
+        for i in Int(n.firstAttribute)..<Int(n.firstAttribute + n.attributeCount) {
+            let a = storage.attributes[i]
+            if storage.equals(a.name, name) { return storage.string(a.value) }
+        }
+        return nil
+    }
+
+    /// Whether attribute `name` has exactly `value`, without making strings when it has no entities.
+    public func attribute(_ name: StaticString, equals value: StaticString) -> Bool {
+        let n = node
+        for i in Int(n.firstAttribute)..<Int(n.firstAttribute + n.attributeCount) {
+            let a = storage.attributes[i]
+            if storage.equals(a.name, name) {
+                if a.value.hasReferences { return storage.string(a.value) == value.description }
+                return storage.equals(a.value, value)
+            }
+        }
+        return false
+    }
+
+    /// All attributes in document order.
+    public var attributes: [(name: String, value: String)] {
+        let n = node
+        return (Int(n.firstAttribute)..<Int(n.firstAttribute + n.attributeCount)).map { i in
+            let a = storage.attributes[i]
+            return (storage.string(a.name), storage.string(a.value))
+        }
+    }
+
+    /// The character data directly inside this element (entities decoded, CDATA included), joined.
+    public var text: String {
+        var t = node.firstText
+        var out = ""
+        while t >= 0 {
+            let seg = storage.texts[Int(t)]
+            out += storage.string(seg.span)
+            t = seg.next
+        }
+        return out
+    }
+
+    public var parent: XMLElement? {
+        let p = node.parent
+        return p < 0 ? nil : XMLElement(storage: storage, index: p)
+    }
+
+    /// Child elements in document order.
+    public var children: XMLChildren { XMLChildren(storage: storage, head: node.firstChild) }
+
+    /// Child elements named `name`.
+    public func children(named name: StaticString) -> LazyFilterSequence<XMLChildren> {
+        children.lazy.filter { $0.isNamed(name) }
+    }
+
+    /// The first child element named `name`.
+    public func child(named name: StaticString) -> XMLElement? {
+        children.first { $0.isNamed(name) }
+    }
+
+    /// Every element below this one (not itself) in document order.
+    public var descendants: XMLDescendants { XMLDescendants(storage: storage, root: index) }
+
+    /// Every element below this one named `name`, in document order (XPath `.//name`).
+    public func descendants(named name: StaticString) -> LazyFilterSequence<XMLDescendants> {
+        descendants.lazy.filter { $0.isNamed(name) }
+    }
+
+    /// Follows a path of child names (`element.path("PARAMETERS", "PARAMETER")` is XPath
+    /// `PARAMETERS/PARAMETER`) and returns every match in document order.
+    public func path(_ names: StaticString...) -> [XMLElement] {
+        var current = [self]
+        for name in names {
+            var next: [XMLElement] = []
+            for e in current { next.append(contentsOf: e.children(named: name)) }
+            current = next
+        }
+        return current
+    }
+}
+
+/// The child elements of an element.
+public struct XMLChildren: Sequence, Sendable {
+    let storage: Storage
+    let head: Int32
+
+    public struct Iterator: IteratorProtocol {
+        let storage: Storage
+        var current: Int32
+        public mutating func next() -> XMLElement? {
+            guard current >= 0 else { return nil }
+            let e = XMLElement(storage: storage, index: current)
+            current = storage.nodes[Int(current)].nextSibling
+            return e
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(storage: storage, current: head) }
+}
+
+/// The descendants of an element. Elements are stored in document order and every subtree is a
+/// contiguous run of indices, so this walks an index range.
+public struct XMLDescendants: Sequence, Sendable {
+    let storage: Storage
+    let root: Int32
+
+    public struct Iterator: IteratorProtocol {
+        let storage: Storage
+        var current: Int32
+        let end: Int32
+        public mutating func next() -> XMLElement? {
+            guard current < end else { return nil }
+            defer { current += 1 }
+            return XMLElement(storage: storage, index: current)
+        }
+    }
+
+    public func makeIterator() -> Iterator {
+        Iterator(storage: storage, current: root + 1, end: storage.nodes[Int(root)].subtreeEnd)
+    }
+}

@@ -1,0 +1,292 @@
+/// The one-pass parser behind `XMLDocument`. It validates UTF-8 once up front, then scans bytes.
+struct XMLParserCore {
+    let bytes: [UInt8]
+    let source: String
+    var storage: Storage
+
+    init(bytes: [UInt8], source: String) {
+        self.bytes = bytes
+        self.source = source
+        self.storage = Storage(bytes: bytes)
+    }
+
+    private func fail(_ offset: Int, _ reason: String) -> XMLError {
+        XMLError(source: source, offset: offset, reason: reason)
+    }
+
+    mutating func parse() throws(XMLError) -> Storage {
+        guard bytes.count < Int(Int32.max) else { throw fail(0, "document larger than 2 GiB") }
+        if let bad = Self.firstInvalidUTF8(bytes) { throw fail(bad, "invalid UTF-8") }
+        storage.nodes.reserveCapacity(bytes.count / 64)
+        storage.attributes.reserveCapacity(bytes.count / 32)
+        try bytes.withUnsafeBufferPointer { (buf) throws(XMLError) in try scan(buf) }
+        return storage
+    }
+
+    // MARK: scanning
+
+    private static let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), amp = UInt8(ascii: "&")
+    private static let slash = UInt8(ascii: "/"), bang = UInt8(ascii: "!"), question = UInt8(ascii: "?")
+    private static let eq = UInt8(ascii: "="), quote = UInt8(ascii: "\""), apos = UInt8(ascii: "'")
+
+    @inline(__always) private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+    @inline(__always) private static func isNameByte(_ b: UInt8) -> Bool {
+        // Names: letters, digits, '_', ':', '-', '.', and any non-ASCII byte (already valid UTF-8).
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+            || b == 0x5F || b == 0x3A || b == 0x2D || b == 0x2E || b >= 0x80
+    }
+    @inline(__always) private static func isNameStart(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b == 0x3A || b >= 0x80
+    }
+
+    private mutating func scan(_ buf: UnsafeBufferPointer<UInt8>) throws(XMLError) {
+        let n = buf.count
+        var i = 0
+        var stack: [Int32] = []  // open elements
+        var sawRoot = false
+        // Skip a UTF-8 byte-order mark.
+        if n >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { i = 3 }
+
+        while i < n {
+            if buf[i] != Self.lt {
+                // Character data up to the next '<'.
+                let start = i
+                var allSpace = true
+                var refs = false
+                while i < n, buf[i] != Self.lt {
+                    let b = buf[i]
+                    if b == Self.amp {
+                        refs = true
+                        try checkReference(buf, at: i)
+                    }
+                    if allSpace, !Self.isSpace(b) { allSpace = false }
+                    i += 1
+                }
+                if !allSpace {
+                    guard let top = stack.last else { throw fail(start, "text outside the document element") }
+                    addText(to: top, Storage.Span(start: Int32(start), length: Int32(i - start), hasReferences: refs))
+                }
+                continue
+            }
+            // '<'
+            guard i + 1 < n else { throw fail(i, "document ends inside a tag") }
+            let c = buf[i + 1]
+            if c == Self.question {
+                i = try skip(buf, from: i + 2, until: "?>", what: "processing instruction")
+            } else if c == Self.bang {
+                if hasPrefix(buf, i, "<!--") {
+                    i = try skip(buf, from: i + 4, until: "-->", what: "comment")
+                } else if hasPrefix(buf, i, "<![CDATA[") {
+                    let start = i + 9
+                    let end = try skip(buf, from: start, until: "]]>", what: "CDATA section")
+                    guard let top = stack.last else { throw fail(i, "CDATA outside the document element") }
+                    addText(to: top, Storage.Span(start: Int32(start), length: Int32(end - 3 - start), hasReferences: false))
+                    i = end
+                } else if hasPrefix(buf, i, "<!DOCTYPE") {
+                    guard !sawRoot else { throw fail(i, "DOCTYPE after the document element") }
+                    i = try skipDoctype(buf, from: i + 9)
+                } else {
+                    throw fail(i, "unknown markup declaration")
+                }
+            } else if c == Self.slash {
+                // End tag.
+                let nameStart = i + 2
+                var j = nameStart
+                while j < n, Self.isNameByte(buf[j]) { j += 1 }
+                guard let top = stack.popLast() else { throw fail(i, "end tag without a start tag") }
+                let node = storage.nodes[Int(top)]
+                let len = j - nameStart
+                guard len == Int(node.nameLength),
+                      memcmpEqual(buf, nameStart, Int(node.nameStart), len)
+                else {
+                    let open = String(decoding: UnsafeBufferPointer(rebasing: buf[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)]), as: UTF8.self)
+                    throw fail(i, "end tag does not match the open element <\(open)>")
+                }
+                while j < n, Self.isSpace(buf[j]) { j += 1 }
+                guard j < n, buf[j] == Self.gt else { throw fail(j, "expected '>' to close the end tag") }
+                storage.nodes[Int(top)].subtreeEnd = Int32(storage.nodes.count)
+                i = j + 1
+            } else {
+                // Start tag.
+                guard Self.isNameStart(c) else { throw fail(i + 1, "expected an element name after '<'") }
+                if stack.isEmpty, sawRoot { throw fail(i, "more than one document element") }
+                sawRoot = true
+                let nameStart = i + 1
+                var j = nameStart
+                while j < n, Self.isNameByte(buf[j]) { j += 1 }
+                let index = Int32(storage.nodes.count)
+                let parent = stack.last ?? -1
+                storage.nodes.append(Storage.Node(
+                    nameStart: Int32(nameStart), nameLength: Int32(j - nameStart),
+                    firstAttribute: Int32(storage.attributes.count), attributeCount: 0, parent: parent))
+                if parent >= 0 {
+                    let last = storage.nodes[Int(parent)].lastChild
+                    if last >= 0 { storage.nodes[Int(last)].nextSibling = index } else { storage.nodes[Int(parent)].firstChild = index }
+                    storage.nodes[Int(parent)].lastChild = index
+                }
+                // Attributes.
+                var count: Int32 = 0
+                while true {
+                    let beforeSpace = j
+                    while j < n, Self.isSpace(buf[j]) { j += 1 }
+                    guard j < n else { throw fail(j, "document ends inside a start tag") }
+                    let b = buf[j]
+                    if b == Self.gt {
+                        stack.append(index)
+                        j += 1
+                        break
+                    }
+                    if b == Self.slash {
+                        guard j + 1 < n, buf[j + 1] == Self.gt else { throw fail(j, "expected '/>'") }
+                        storage.nodes[Int(index)].subtreeEnd = index + 1
+                        j += 2
+                        break
+                    }
+                    guard j > beforeSpace, Self.isNameStart(b) else { throw fail(j, "expected an attribute name") }
+                    let an = j
+                    while j < n, Self.isNameByte(buf[j]) { j += 1 }
+                    let anEnd = j
+                    while j < n, Self.isSpace(buf[j]) { j += 1 }
+                    guard j < n, buf[j] == Self.eq else { throw fail(j, "expected '=' after an attribute name") }
+                    j += 1
+                    while j < n, Self.isSpace(buf[j]) { j += 1 }
+                    guard j < n, buf[j] == Self.quote || buf[j] == Self.apos else {
+                        throw fail(j, "attribute value must be quoted")
+                    }
+                    let q = buf[j]
+                    j += 1
+                    let vs = j
+                    var refs = false
+                    while j < n, buf[j] != q {
+                        let v = buf[j]
+                        if v == Self.lt { throw fail(j, "'<' inside an attribute value") }
+                        if v == Self.amp {
+                            refs = true
+                            try checkReference(buf, at: j)
+                        }
+                        j += 1
+                    }
+                    guard j < n else { throw fail(vs, "unterminated attribute value") }
+                    storage.attributes.append(Storage.Attribute(
+                        name: .init(start: Int32(an), length: Int32(anEnd - an), hasReferences: false),
+                        value: .init(start: Int32(vs), length: Int32(j - vs), hasReferences: refs)))
+                    count += 1
+                    j += 1
+                }
+                storage.nodes[Int(index)].attributeCount = count
+                i = j
+            }
+        }
+        if let open = stack.last {
+            throw fail(n, "document ends with <\(XMLElement(storage: storage, index: open).name)> still open")
+        }
+        guard sawRoot else { throw fail(n, "no document element") }
+    }
+
+    private mutating func addText(to element: Int32, _ span: Storage.Span) {
+        let t = Int32(storage.texts.count)
+        storage.texts.append(Storage.Text(span: span, next: -1))
+        let last = storage.nodes[Int(element)].lastText
+        if last >= 0 { storage.texts[Int(last)].next = t } else { storage.nodes[Int(element)].firstText = t }
+        storage.nodes[Int(element)].lastText = t
+    }
+
+    private func checkReference(_ buf: UnsafeBufferPointer<UInt8>, at i: Int) throws(XMLError) {
+        var j = i + 1
+        while j < buf.count, j - i <= 12, buf[j] != UInt8(ascii: ";") { j += 1 }
+        guard j < buf.count, buf[j] == UInt8(ascii: ";"),
+              XMLEntities.reference(UnsafeBufferPointer(rebasing: buf[(i + 1)..<j])) != nil
+        else { throw fail(i, "unknown or malformed entity reference") }
+    }
+
+    private func hasPrefix(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ s: StaticString) -> Bool {
+        let len = s.utf8CodeUnitCount
+        guard i + len <= buf.count else { return false }
+        let p = s.utf8Start
+        for k in 0..<len where buf[i + k] != p[k] { return false }
+        return true
+    }
+
+    private func memcmpEqual(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ b: Int, _ len: Int) -> Bool {
+        for k in 0..<len where buf[a + k] != buf[b + k] { return false }
+        return true
+    }
+
+    /// Index just past the first `terminator` at or after `from`.
+    private func skip(_ buf: UnsafeBufferPointer<UInt8>, from: Int, until terminator: StaticString, what: String) throws(XMLError) -> Int {
+        var j = from
+        let first = terminator.utf8Start[0]
+        while j < buf.count {
+            if buf[j] == first, hasPrefix(buf, j, terminator) { return j + terminator.utf8CodeUnitCount }
+            j += 1
+        }
+        throw fail(from, "unterminated \(what)")
+    }
+
+    private func skipDoctype(_ buf: UnsafeBufferPointer<UInt8>, from: Int) throws(XMLError) -> Int {
+        var j = from
+        var depth = 0
+        var quote: UInt8 = 0
+        while j < buf.count {
+            let b = buf[j]
+            if quote != 0 {
+                if b == quote { quote = 0 }
+            } else if b == Self.quote || b == Self.apos {
+                quote = b
+            } else if b == UInt8(ascii: "[") {
+                depth += 1
+            } else if b == UInt8(ascii: "]") {
+                depth -= 1
+            } else if b == Self.gt, depth <= 0 {
+                return j + 1
+            }
+            j += 1
+        }
+        throw fail(from, "unterminated DOCTYPE")
+    }
+
+    // MARK: UTF-8
+
+    /// Offset of the first byte that is not part of a valid UTF-8 sequence, or `nil`. Also rejects NUL.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buf -> Int? in
+            let n = buf.count
+            var i = 0
+            while i < n {
+                // Fast path: 8 ASCII bytes at a time.
+                if i + 8 <= n {
+                    let word = UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                    if word & 0x8080_8080_8080_8080 == 0 {
+                        // NUL check: a zero byte in the word.
+                        if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 {
+                            for k in 0..<8 where buf[i + k] == 0 { return i + k }
+                        }
+                        i += 8
+                        continue
+                    }
+                }
+                let b = buf[i]
+                if b == 0 { return i }
+                if b < 0x80 { i += 1; continue }
+                let len: Int
+                var minimum: UInt32
+                var cp: UInt32
+                switch b {
+                case 0xC2...0xDF: len = 2; cp = UInt32(b & 0x1F); minimum = 0x80
+                case 0xE0...0xEF: len = 3; cp = UInt32(b & 0x0F); minimum = 0x800
+                case 0xF0...0xF4: len = 4; cp = UInt32(b & 0x07); minimum = 0x10000
+                default: return i
+                }
+                guard i + len <= n else { return i }
+                for k in 1..<len {
+                    let c = buf[i + k]
+                    guard c & 0xC0 == 0x80 else { return i }
+                    cp = (cp << 6) | UInt32(c & 0x3F)
+                }
+                if cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) { return i }
+                i += len
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/// Reading and writing xclbin (`axlf`) files.
+public enum Xclbin {}

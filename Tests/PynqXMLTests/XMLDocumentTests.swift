@@ -1,0 +1,87 @@
+import Testing
+import TestSupport
+@testable import PynqXML
+
+@Suite struct XMLDocumentTests {
+    @Test func elementsAttributesAndText() throws {
+        let doc = try XMLDocument(string: """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!-- a comment -->
+            <!DOCTYPE x [ <!ENTITY y "z"> ]>
+            <root a="1" b='two &amp; three'>
+              <child name="c1">hello &lt;world&gt; &#65;&#x42;</child>
+              <child name="c2"/>
+              <other><![CDATA[raw <stuff> & more]]></other>
+              <child name="c3"><deep k="v"/></child>
+            </root>
+            """)
+        let root = doc.root
+        #expect(root.name == "root")
+        #expect(root["a"] == "1")
+        #expect(root["b"] == "two & three")
+        #expect(root["missing"] == nil)
+        #expect(root.attribute("a", equals: "1"))
+        #expect(!root.attribute("a", equals: "2"))
+        let kids = Array(root.children(named: "child"))
+        #expect(kids.map { $0["name"] } == ["c1", "c2", "c3"])
+        #expect(kids[0].text == "hello <world> AB")
+        #expect(root.child(named: "other")?.text == "raw <stuff> & more")
+        #expect(root.descendants.map(\.name) == ["child", "child", "other", "child", "deep"])
+        #expect(kids[2].descendants.map(\.name) == ["deep"])
+        #expect(Array(root.descendants(named: "deep")).first?["k"] == "v")
+        #expect(root.path("child", "deep").count == 1)
+        let grandchildren: XMLChildren = kids[2].children
+        #expect(Array(grandchildren).first?.parent == kids[2])
+        #expect(root.attributes.map(\.name) == ["a", "b"])
+        #expect(doc.elementCount == 6)
+    }
+
+    @Test(arguments: [
+        ("<a>", "still open"),
+        ("<a></b>", "does not match"),
+        ("<a x=1/>", "quoted"),
+        ("<a x='1></a>", "'<' inside"),
+        ("<a>&bogus;</a>", "entity"),
+        ("<a>&#0;</a>", "entity"),
+        ("</a>", "without a start"),
+        ("<a/><b/>", "more than one"),
+        ("text", "outside"),
+        ("", "no document element"),
+        ("<a><!-- x </a>", "unterminated comment"),
+        ("<a x='1'y='2'/>", "attribute name"),
+        ("<", "ends inside"),
+    ])
+    func malformedInputThrowsWithOffset(input: String, fragment: String) {
+        do {
+            _ = try XMLDocument(string: input, source: "test.xml")
+            Issue.record("expected an error for \(input)")
+        } catch {
+            #expect(error.description.contains(fragment), "\(error)")
+            #expect(error.description.hasPrefix("test.xml: malformed XML at byte"))
+            #expect(error.offset >= 0 && error.offset <= input.utf8.count)
+        }
+    }
+
+    @Test func invalidUTF8IsRejected() {
+        for bad: [UInt8] in [[0xC3], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0]] {
+            let bytes = Array("<a>".utf8) + bad + Array("</a>".utf8)
+            #expect(throws: XMLError.self) { try XMLDocument(bytes: bytes) }
+        }
+        #expect(XMLParserCore.firstInvalidUTF8(Array("ok ünïcödé 😀 plus more ascii text".utf8)) == nil)
+    }
+
+    @Test func parsesEveryReferenceHWH() throws {
+        for name in Reference.fileNames(withExtension: "hwh") {
+            let doc = try XMLDocument(bytes: Reference.bytes(name), source: name)
+            #expect(doc.root.name == "EDKSYSTEM", "\(name)")
+            #expect(doc.root.descendants(named: "MODULE").contains { _ in true }, "\(name)")
+        }
+    }
+
+    @Test func everyTruncationOfARealFileFailsCleanly() throws {
+        let bytes = Array(try Reference.bytes("pynqz2_resizer.hwh").prefix(4000))
+        for cut in stride(from: 0, to: bytes.count, by: 37) {
+            #expect(throws: XMLError.self) { try XMLDocument(bytes: Array(bytes[..<cut])) }
+        }
+    }
+}

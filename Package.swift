@@ -6,9 +6,10 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "swift-pynq",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "PynqMetadata", targets: ["PynqMetadata"]),
+        .library(name: "Pynq", targets: ["Pynq"]),
         .executable(name: "pynq", targets: ["PynqCLI"]),
     ],
     dependencies: [
@@ -32,8 +33,16 @@ let package = Package(
 
         // MARK: Backends (all OS calls live here)
         .target(name: "PynqBackend", dependencies: ["PynqMetadataCore"], path: "Backends/Core", swiftSettings: strict),
+        .target(
+            name: "PynqMock",
+            dependencies: ["PynqBackend", "PynqMetadataCore", .product(name: "DequeModule", package: "swift-collections")],
+            path: "Backends/Mock", swiftSettings: strict),
 
         // MARK: Runtime (public API; owns no OS call)
+        .target(
+            name: "Pynq",
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock"],
+            swiftSettings: strict),
 
         // MARK: Command line
         .executableTarget(
@@ -44,6 +53,8 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

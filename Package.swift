@@ -22,7 +22,10 @@ let package = Package(
             name: "PynqMetadataCore",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: strict),
-        .target(name: "PynqXclbin", dependencies: ["PynqMetadataCore", "PynqXML"], swiftSettings: strict),
+        .target(
+            name: "PynqXclbin",
+            dependencies: ["PynqMetadataCore", "PynqXML", .product(name: "OrderedCollections", package: "swift-collections")],
+            swiftSettings: strict),
         .target(name: "PynqHWH", dependencies: ["PynqMetadataCore", "PynqXML"], swiftSettings: strict),
         .target(name: "PynqBitstream", dependencies: ["PynqMetadataCore"], swiftSettings: strict),
         .target(
@@ -39,7 +42,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
-        // .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

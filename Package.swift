@@ -30,6 +30,11 @@ let package = Package(
             dependencies: ["PynqMetadataCore", "PynqXML", "PynqXclbin", "PynqHWH", "PynqBitstream"],
             swiftSettings: strict),
 
+        // MARK: Backends (all OS calls live here)
+        .target(name: "PynqBackend", dependencies: ["PynqMetadataCore"], path: "Backends/Core", swiftSettings: strict),
+
+        // MARK: Runtime (public API; owns no OS call)
+
         // MARK: Command line
         .executableTarget(
             name: "PynqCLI",

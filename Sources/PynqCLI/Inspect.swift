@@ -38,7 +38,10 @@ struct Inspect: ParsableCommand {
             } else {
                 write(([overlay] + (companion.map { [$0] } ?? [])).map { $0.report() }.joined(separator: "\n"))
             }
-        } catch let error as MetadataError {
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            // Reader errors (MetadataError, XMLError) describe the file, the offset and what is wrong.
             FileHandle.standardError.write(Data("pynq inspect: error: \(error)\n".utf8))
             throw ExitCode.failure
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension OverlayFile {
     /// A readable summary, as `pynq inspect FILE` prints it: the bitstream header, or aligned tables of
     /// the design's IPs, memories, streams and clocks.
@@ -66,21 +68,23 @@ func hex(_ value: UInt64) -> String {
     return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
 }
 
-/// A byte count in the largest binary unit that divides it (`64 KiB`, `2 GiB`), or in bytes.
+/// A byte count in the largest binary unit not above it: exact (`64 KiB`) or to one decimal (`3.9 MiB`).
 struct ByteCount: CustomStringConvertible {
     var value: UInt64
     init(_ value: UInt64) { self.value = value }
     init(_ value: Int) { self.value = UInt64(max(0, value)) }
 
     var description: String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
-        var v = value
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         var unit = 0
-        while v >= 1024, v % 1024 == 0, unit + 1 < units.count {
-            v /= 1024
+        var scaled = Double(value)
+        while value >> (10 * UInt64(unit + 1)) > 0, unit + 1 < units.count {
             unit += 1
+            scaled /= 1024
         }
-        return "\(v) \(units[unit])"
+        let exact = unit == 0 || value & ((1 << (10 * UInt64(unit))) - 1) == 0
+        if exact { return "\(value >> (10 * UInt64(unit))) \(units[unit])" }
+        return String(format: "%.1f", scaled) + " " + units[unit]
     }
 }
 

@@ -33,10 +33,20 @@ let package = Package(
             dependencies: ["PynqMetadataCore", "PynqXML", "PynqXclbin", "PynqHWH", "PynqBitstream"],
             swiftSettings: strict),
 
+        // MARK: Backends (all OS calls live here)
+        .target(name: "PynqBackend", dependencies: ["PynqMetadataCore"], path: "Backends/Core", swiftSettings: strict),
+
+        // MARK: Runtime (public API; owns no OS call)
+
         // MARK: Command line
         .executableTarget(
             name: "PynqCLI",
             dependencies: ["PynqMetadata", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+
+        // MARK: Benchmarks (run in release: scripts/bench-vs-pynq.sh)
+        .executableTarget(
+            name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
 
         // MARK: Tests
@@ -44,7 +54,20 @@ let package = Package(
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
-        // .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
-        // .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
     ]
 )
+
+// MARK: Fuzzing (libFuzzer targets, only when PYNQ_FUZZ is set; see BENCHMARKS.md for how to build and run)
+if Context.environment["PYNQ_FUZZ"] != nil {
+    let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzBit", ["PynqMetadata"]),
+    ]
+    for fuzzer in fuzzers {
+        package.targets.append(.executableTarget(
+            name: fuzzer.name, dependencies: fuzzer.dependencies, path: "Fuzz/\(fuzzer.name)",
+            swiftSettings: strict))
+        package.products.append(.executable(name: fuzzer.name, targets: [fuzzer.name]))
+    }
+}

@@ -23,7 +23,10 @@ let package = Package(
             name: "PynqMetadataCore",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: strict),
-        .target(name: "PynqXclbin", dependencies: ["PynqMetadataCore", "PynqXML"], swiftSettings: strict),
+        .target(
+            name: "PynqXclbin",
+            dependencies: ["PynqMetadataCore", "PynqXML", .product(name: "OrderedCollections", package: "swift-collections")],
+            swiftSettings: strict),
         .target(name: "PynqHWH", dependencies: ["PynqMetadataCore", "PynqXML"], swiftSettings: strict),
         .target(name: "PynqBitstream", dependencies: ["PynqMetadataCore"], swiftSettings: strict),
         .target(
@@ -50,14 +53,32 @@ let package = Package(
             dependencies: ["PynqMetadata", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
+        // MARK: Benchmarks (run in release: scripts/bench-vs-pynq.sh)
+        .executableTarget(
+            name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
+            swiftSettings: strict),
+
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
-        // .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
-        // .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
-        // .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
     ]
 )
+
+// MARK: Fuzzing (libFuzzer targets, only when PYNQ_FUZZ is set; see BENCHMARKS.md for how to build and run)
+if Context.environment["PYNQ_FUZZ"] != nil {
+    let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzBit", ["PynqMetadata"]),
+    ]
+    for fuzzer in fuzzers {
+        package.targets.append(.executableTarget(
+            name: fuzzer.name, dependencies: fuzzer.dependencies, path: "Fuzz/\(fuzzer.name)",
+            swiftSettings: strict))
+        package.products.append(.executable(name: fuzzer.name, targets: [fuzzer.name]))
+    }
+}

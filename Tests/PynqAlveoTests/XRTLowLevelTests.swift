@@ -246,3 +246,25 @@ struct XRTLowLevelTests {
         #expect(throws: AlveoError.self) { try run.setArgument(3, .uint32(4)) }
     }
 }
+
+@Suite("XRT's view of an xclbin")
+struct XclbinAcceptanceTests {
+    @Test("the reference vadd xclbin: four arguments, buffers in bank 0 at 0x10/0x1c/0x28, size at 0x34")
+    func vadd() throws {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: vaddXclbin)))
+        let report = try XRTXclbinAcceptance.load(bytes: bytes, kernels: ["krnl_vadd"])
+        #expect(report.uuid.count == 16)
+        #expect(report.kernels.map(\.name) == ["krnl_vadd"])
+        #expect(
+            report.kernels[0].arguments == [
+                .init(index: 0, offset: 0x10, memoryGroup: 0), .init(index: 1, offset: 0x1c, memoryGroup: 0),
+                .init(index: 2, offset: 0x28, memoryGroup: 0), .init(index: 3, offset: 0x34, memoryGroup: nil),
+            ])
+    }
+
+    @Test("a kernel XRT does not know is reported with XRT's message")
+    func unknownKernel() throws {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: vaddXclbin)))
+        #expect(throws: AlveoError.self) { try XRTXclbinAcceptance.load(bytes: bytes, kernels: ["nope"]) }
+    }
+}

@@ -40,6 +40,12 @@ let package = Package(
             name: "PynqMock",
             dependencies: ["PynqBackend", "PynqMetadataCore", .product(name: "DequeModule", package: "swift-collections")],
             path: "Backends/Mock", swiftSettings: strict),
+        // Alveo: XRT's C API and libudev, both opened at run time (no build-time dependency).
+        .target(name: "CXRT", path: "CModules/CXRT"),
+        .target(name: "CUdev", path: "CModules/CUdev"),
+        .target(
+            name: "PynqAlveo", dependencies: ["PynqBackend", "PynqMetadataCore", "CXRT", "CUdev"],
+            path: "Backends/Alveo", swiftSettings: strict),
 
         // MARK: Runtime (public API; owns no OS call)
         .target(
@@ -63,6 +69,12 @@ let package = Package(
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
+        // Compile-time check of CXRT/CUdev against XRT's and libudev's own headers (when installed).
+        .target(
+            name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",
+            cSettings: [.unsafeFlags(["-I/usr/include/xrt", "-I/opt/xilinx/xrt/include"])]),
+        .testTarget(
+            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "CHeaderChecks", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

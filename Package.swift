@@ -32,8 +32,11 @@ let package = Package(
 
         // MARK: Backends (all OS calls live here)
         .target(name: "PynqBackend", dependencies: ["PynqMetadataCore"], path: "Backends/Core", swiftSettings: strict),
+        // Volatile loads and stores for MMIO (static inline C, so Swift inlines each access).
+        .target(name: "CMMIO", path: "CModules/CMMIO"),
 
         // MARK: Runtime (public API; owns no OS call)
+        .target(name: "Pynq", dependencies: ["PynqBackend", "PynqMetadataCore", "CMMIO"], swiftSettings: strict),
 
         // MARK: Command line
         .executableTarget(
@@ -44,6 +47,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

@@ -99,17 +99,6 @@ struct XRTLibrary: @unchecked Sendable {
         }
     }
 
-    @Test func xrtRefusesABrokenFile() throws {
-        let xrt = try XRTLibrary.load()
-        var bytes = try kernelOptLikeBuilder().build()
-        bytes[0] = UInt8(ascii: "X")
-        let handle = bytes.withUnsafeBufferPointer { buf in
-            buf.withMemoryRebound(to: CChar.self) { xrt.xclbinAllocRawData($0.baseAddress, CInt($0.count)) }
-        }
-        #expect(handle == nil, "XRT accepted an xclbin with a wrong magic: the acceptance checks would prove nothing")
-        if let handle { _ = xrt.xclbinFreeHandle(handle) }
-    }
-
     @Test func noopDeviceLoadsWhatWeWrite() throws {
         let env = (getenv("XCL_EMULATION_MODE").map { String(cString: $0) }, getenv("XILINX_XRT"))
         try #require(env.0 == "noop" && env.1 != nil,

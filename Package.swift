@@ -6,9 +6,10 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "swift-pynq",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "PynqMetadata", targets: ["PynqMetadata"]),
+        .library(name: "Pynq", targets: ["Pynq"]),
         .executable(name: "pynq", targets: ["PynqCLI"]),
     ],
     dependencies: [
@@ -35,6 +36,10 @@ let package = Package(
 
         // MARK: Backends (all OS calls live here)
         .target(name: "PynqBackend", dependencies: ["PynqMetadataCore"], path: "Backends/Core", swiftSettings: strict),
+        .target(
+            name: "PynqMock",
+            dependencies: ["PynqBackend", "PynqMetadataCore", .product(name: "DequeModule", package: "swift-collections")],
+            path: "Backends/Mock", swiftSettings: strict),
         // Alveo: XRT's C API and libudev, both opened at run time (no build-time dependency).
         .target(name: "CXRT", path: "CModules/CXRT"),
         .target(name: "CUdev", path: "CModules/CUdev"),
@@ -43,6 +48,10 @@ let package = Package(
             path: "Backends/Alveo", swiftSettings: strict),
 
         // MARK: Runtime (public API; owns no OS call)
+        .target(
+            name: "Pynq",
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock"],
+            swiftSettings: strict),
 
         // MARK: Command line
         .executableTarget(
@@ -58,6 +67,8 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         // Compile-time check of CXRT/CUdev against XRT's and libudev's own headers (when installed).
         .target(
             name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",

@@ -74,7 +74,8 @@ let package = Package(
             name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",
             cSettings: [.unsafeFlags(["-I/usr/include/xrt", "-I/opt/xilinx/xrt/include"])]),
         .testTarget(
-            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "CHeaderChecks", "TestSupport"], swiftSettings: strict),
+            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "CHeaderChecks", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

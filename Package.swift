@@ -46,11 +46,13 @@ let package = Package(
         .target(
             name: "PynqAlveo", dependencies: ["PynqBackend", "PynqMetadataCore", "CXRT", "CUdev"],
             path: "Backends/Alveo", swiftSettings: strict),
+        // Volatile loads and stores for MMIO (static inline C, so Swift inlines each access).
+        .target(name: "CMMIO", path: "CModules/CMMIO"),
 
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock", "CMMIO"],
             swiftSettings: strict),
 
         // MARK: Command line
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(
             name: "PynqAlveoTests", dependencies: ["PynqAlveo", "CHeaderChecks", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

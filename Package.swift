@@ -52,7 +52,7 @@ let package = Package(
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock", "CMMIO"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock", "PynqAlveo", "CMMIO"],
             swiftSettings: strict),
 
         // MARK: Command line

@@ -54,7 +54,7 @@ let package = Package(
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "CMMIO"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "PynqAlveo", "CMMIO"],
             swiftSettings: strict),
 
         // MARK: Examples (the seed documents as programs; run on the Mock backend)
@@ -76,6 +76,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqXclbin", "TestSupport"], swiftSettings: strict),
         // Compile-time check of CXRT/CUdev against XRT's and libudev's own headers (when installed).
@@ -83,7 +84,8 @@ let package = Package(
             name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",
             cSettings: [.unsafeFlags(["-I/usr/include/xrt", "-I/opt/xilinx/xrt/include"])]),
         .testTarget(
-            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "CHeaderChecks", "TestSupport"], swiftSettings: strict),
+            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "CHeaderChecks", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

@@ -23,7 +23,12 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: strict),
         .target(name: "PynqXclbin", dependencies: ["PynqMetadataCore", "PynqXML"], swiftSettings: strict),
-        .target(name: "PynqHWH", dependencies: ["PynqMetadataCore", "PynqXML"], swiftSettings: strict),
+        .target(
+            name: "PynqHWH",
+            dependencies: [
+                "PynqMetadataCore", "PynqXML", .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strict),
         .target(name: "PynqBitstream", dependencies: ["PynqMetadataCore"], swiftSettings: strict),
         .target(
             name: "PynqMetadata",
@@ -50,7 +55,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
-        // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
     ]

@@ -132,11 +132,7 @@ public struct XMLElement: Sendable, Hashable {
         return storage.string(.init(start: n.nameStart, length: n.nameLength, hasReferences: false))
     }
 
-<<<<<<< HEAD
-    /// Byte offset of the element's start tag (its `<`) in the document, for error messages.
-=======
     /// Byte offset of the element's start tag (`<`) in the document, for error messages.
->>>>>>> main
     public var byteOffset: Int { Int(node.nameStart) - 1 }
 
     /// Whether the tag name is `name`, without making a string.

@@ -57,7 +57,7 @@ let package = Package(
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock", "CMMIO"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock", "PynqAlveo", "CMMIO"],
             swiftSettings: strict),
 
         // MARK: Command line
@@ -82,7 +82,8 @@ let package = Package(
             name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",
             cSettings: [.unsafeFlags(["-I/usr/include/xrt", "-I/opt/xilinx/xrt/include"])]),
         .testTarget(
-            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "CHeaderChecks", "TestSupport"], swiftSettings: strict),
+            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "CHeaderChecks", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

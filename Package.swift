@@ -63,7 +63,10 @@ let package = Package(
         // MARK: Command line
         .executableTarget(
             name: "PynqCLI",
-            dependencies: ["PynqMetadata", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "PynqMetadata", "Pynq", "PynqAlveo", "PynqBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict),
 
         // MARK: Benchmarks (run in release: scripts/bench-vs-pynq.sh)

@@ -29,7 +29,12 @@ let package = Package(
             name: "PynqXclbin",
             dependencies: ["PynqMetadataCore", "PynqXML", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: strict),
-        .target(name: "PynqHWH", dependencies: ["PynqMetadataCore", "PynqXML"], swiftSettings: strict),
+        .target(
+            name: "PynqHWH",
+            dependencies: [
+                "PynqMetadataCore", "PynqXML", .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strict),
         .target(name: "PynqBitstream", dependencies: ["PynqMetadataCore"], swiftSettings: strict),
         .target(
             name: "PynqMetadata",
@@ -91,7 +96,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
-        // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
     ]

@@ -1,0 +1,105 @@
+// Runtime (Mock) benchmarks: allocate+free of 4 KiB at 10 … 100,000 live buffers (public API and the
+// backend alone), and fill / copy of a 64 MiB buffer through the public API against memset / memcpy
+// on the same memory in the same run. Build in release:
+//
+//   swift build -c release --product RuntimeBench && .build/release/RuntimeBench
+//
+// Output: one line per measurement (median of `--runs` repetitions, default 7).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Pynq
+import PynqBackend
+import PynqMock
+
+let runs: Int = {
+    if let i = CommandLine.arguments.firstIndex(of: "--runs"), i + 1 < CommandLine.arguments.count,
+       let n = Int(CommandLine.arguments[i + 1]), n > 0 { return n }
+    return 7
+}()
+
+let clock = ContinuousClock()
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+func measure(_ body: () throws -> Void) rethrows -> Double {
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = clock.now
+        try body()
+        times.append(seconds(clock.now - start))
+    }
+    return median(times)
+}
+func format(_ value: Double, _ digits: Int = 2) -> String {
+    var text = String(Int((value * pow(10, Double(digits))).rounded()))
+    while text.count <= digits { text = "0" + text }
+    return digits == 0 ? text : String(text.dropLast(digits)) + "." + String(text.suffix(digits))
+}
+
+func loadedOverlay() throws -> (Overlay, MockBackend) {
+    let backend = MockBackend()
+    let image = OverlayImage(description: MockOverlays.kernelOpt(), path: "kernel_opt.xclbin", bytes: [])
+    return (try Overlay(image: image, device: Device(backend: backend)), backend)
+}
+
+// MARK: allocate + free of 4 KiB
+
+print("allocate+free of 4 KiB (ns per pair, median of \(runs) runs of 100000 pairs)")
+print("live buffers\tpublic API\tbackend only\tfree blocks")
+let pairs = 100_000
+for live in [10, 100, 1_000, 10_000, 100_000] {
+    let (ol, backend) = try loadedOverlay()
+    let bank = try ol.memory("bank1")
+    // 2×live buffers, every other one freed: `live` live buffers with `live` holes between them.
+    var all: [PynqBuffer] = []
+    for _ in 0..<(2 * live) { all.append(try bank.allocate(shape: [1024], dtype: .uint32)) }
+    var kept: [PynqBuffer] = []
+    for (i, buffer) in all.enumerated() { if i % 2 == 0 { buffer.free() } else { kept.append(buffer) } }
+    all.removeAll()
+    let api = try measure {
+        for _ in 0..<pairs { try bank.allocate(shape: [1024], dtype: .uint32).free() }
+    }
+    let raw = try measure {
+        for _ in 0..<pairs { try backend.allocateMock(byteCount: 4096, memory: 1).release() }
+    }
+    let holes = try backend.usage(memory: 1).numBuffers
+    precondition(holes == live)
+    print("\(live)\t\(format(api / Double(pairs) * 1e9, 0))\t\(format(raw / Double(pairs) * 1e9, 0))\t\(live)")
+    for buffer in kept { buffer.free() }
+    let used = try bank.memUsed
+    precondition(used == 0)
+    try ol.free()
+}
+
+// MARK: fill and copy of 64 MiB
+
+let size = 64 << 20
+let (ol, _) = try loadedOverlay()
+let a = try allocate(shape: [size / 4], dtype: "u4", target: ol.memory("bank1"))
+let b = try allocate(shape: [size / 4], dtype: "u4", target: ol.memory("bank1"))
+let aBase = try a.withUnsafeMutableBytes { $0.baseAddress! }
+let bBase = try b.withUnsafeMutableBytes { $0.baseAddress! }
+// Touch every page once so no measurement pays for page faults.
+memset(aBase, 1, size)
+memset(bBase, 2, size)
+let gib = Double(size) / Double(1 << 30)
+
+print("")
+print("64 MiB, GiB/s (median of \(runs) runs)\tpublic API\tbaseline\tratio")
+let memsetTime = measure { memset(aBase, 0, size) }
+let fillZero = try measure { try a.fill(UInt32(0)) }
+print("fill(0) vs memset\t\(format(gib / fillZero))\t\(format(gib / memsetTime))\t\(format(memsetTime / fillZero))")
+let fillPattern = try measure { try a.fill(UInt32(0xDEAD_BEEF)) }
+print("fill(0xDEADBEEF) vs memset\t\(format(gib / fillPattern))\t\(format(gib / memsetTime))\t\(format(memsetTime / fillPattern))")
+let memcpyTime = measure { memcpy(aBase, bBase, size) }
+let copyTime = try measure { try a.copy(from: b) }
+print("copy(from: buffer) vs memcpy\t\(format(gib / copyTime))\t\(format(gib / memcpyTime))\t\(format(memcpyTime / copyTime))")
+let array = [UInt32](repeating: 7, count: size / 4)
+let arrayCopy = try measure { try a.copy(from: array) }
+let arrayMemcpy = measure { array.withUnsafeBytes { _ = memcpy(aBase, $0.baseAddress!, size) } }
+print("copy(from: [UInt32]) vs memcpy\t\(format(gib / arrayCopy))\t\(format(gib / arrayMemcpy))\t\(format(arrayMemcpy / arrayCopy))")
+a.free()
+b.free()
+try ol.free()

@@ -32,6 +32,10 @@ let package = Package(
 
         // MARK: Backends (all OS calls live here)
         .target(name: "PynqBackend", dependencies: ["PynqMetadataCore"], path: "Backends/Core", swiftSettings: strict),
+        .target(name: "CZynq", path: "CModules/CZynq"),
+        .target(
+            name: "PynqZynq", dependencies: ["PynqBackend", "PynqMetadataCore", "PynqBitstream", "CZynq"],
+            path: "Backends/Zynq", swiftSettings: strict),
 
         // MARK: Runtime (public API; owns no OS call)
 
@@ -44,6 +48,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqZynqTests", dependencies: ["PynqZynq", "CZynq", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

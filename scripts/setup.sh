@@ -4,7 +4,7 @@
 # benchmarks use, and lays out the XILINX_XRT folder that XRT's no-op device needs.
 set -euo pipefail
 
-packages=(libxrt-dev libxrt1 libxrt-utils libudev-dev pkg-config python3 python3-venv g++ valgrind)
+packages=(libxrt-dev libxrt1 libxrt-utils libudev-dev pkg-config python3 python3-venv g++ valgrind hyperfine)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -132,6 +132,9 @@ public struct XMLElement: Sendable, Hashable {
         return storage.string(.init(start: n.nameStart, length: n.nameLength, hasReferences: false))
     }
 
+    /// Byte offset of the element's start tag (`<`) in the document, for error messages.
+    public var byteOffset: Int { Int(node.nameStart) - 1 }
+
     /// Whether the tag name is `name`, without making a string.
 
     public func isNamed(_ name: StaticString) -> Bool {

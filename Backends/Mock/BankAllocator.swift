@@ -1,0 +1,68 @@
+/// First-fit allocator over one bank's offsets `0 ..< size`: blocks are rounded up to `alignment`,
+/// free neighbours are merged at once, and every operation is O(log n) in the number of live and
+/// free blocks. Not thread-safe by itself (the bank wraps it in a `Mutex`).
+package struct BankAllocator: Sendable {
+    /// Allocation granularity and alignment in bytes (a power of two).
+    package let alignment: UInt64
+    /// Bytes that can be handed out (the bank size rounded down to `alignment`).
+    package let capacity: UInt64
+    private var free = FreeBlockTree()
+    private var live: [UInt64: UInt64] = [:]
+    /// Bytes in live blocks (each rounded up to `alignment`).
+    package private(set) var used: UInt64 = 0
+
+    package init(size: UInt64, alignment: UInt64 = 4096) {
+        precondition(alignment > 0 && alignment & (alignment - 1) == 0, "alignment must be a power of two")
+        self.alignment = alignment
+        capacity = size & ~(alignment - 1)
+        if capacity > 0 { free.insert(start: 0, size: capacity) }
+    }
+
+    /// Number of live blocks.
+    package var liveCount: Int { live.count }
+    /// Bytes not in live blocks.
+    package var freeBytes: UInt64 { capacity - used }
+    /// Size of the largest free block.
+    package var largestFree: UInt64 { free.largest }
+    /// Number of free blocks (1 when nothing is fragmented).
+    package var freeBlockCount: Int { free.count }
+
+    /// `bytes` rounded up to the alignment, or `nil` if that overflows.
+    package func reservedSize(for bytes: UInt64) -> UInt64? {
+        let (sum, overflow) = bytes.addingReportingOverflow(alignment - 1)
+        return overflow ? nil : sum & ~(alignment - 1)
+    }
+
+    /// Reserves `bytes` (> 0) and returns the offset of the block, or `nil` if no free block fits.
+    package mutating func allocate(_ bytes: UInt64) -> (offset: UInt64, reserved: UInt64)? {
+        guard bytes > 0, let need = reservedSize(for: bytes), let block = free.firstFit(need) else { return nil }
+        free.remove(start: block.start)
+        if block.size > need { free.insert(start: block.start + need, size: block.size - need) }
+        live[block.start] = need
+        used += need
+        return (block.start, need)
+    }
+
+    /// Returns the block at `offset`; returns its reserved size, or `nil` if no live block starts there.
+    @discardableResult
+    package mutating func release(offset: UInt64) -> UInt64? {
+        guard let size = live.removeValue(forKey: offset) else { return nil }
+        used -= size
+        var start = offset
+        var length = size
+        if let before = free.predecessor(of: offset), before.start + before.size == offset {
+            free.remove(start: before.start)
+            start = before.start
+            length += before.size
+        }
+        if let after = free.successor(of: offset), after.start == offset + size {
+            free.remove(start: after.start)
+            length += after.size
+        }
+        free.insert(start: start, size: length)
+        return size
+    }
+
+    /// Free blocks in address order (O(n); for tests).
+    package var freeBlocks: [(start: UInt64, size: UInt64)] { free.blocks() }
+}

@@ -1,0 +1,106 @@
+import DequeModule
+import PynqBackend
+import PynqMetadataCore
+import Synchronization
+
+/// The registers of one IP on the Mock device: 32-bit words that read back what was written.
+/// Offset 0 behaves as an HLS control register: it starts as AP_IDLE; writing AP_START runs the
+/// IP's kernel model (if any) and then sets AP_DONE | AP_IDLE; AP_DONE clears when read (as
+/// `ap_ctrl_hs` does).
+public final class MockRegisterSpace: RegisterSpace {
+    public let ipName: String
+    public let baseAddress: UInt64
+    public let length: Int
+    public var mappedAddress: UnsafeMutableRawPointer? { nil }
+    private let words = Mutex<[Int: UInt32]>([:])
+    /// Runs the kernel when AP_START is written (set by the backend for IPs with a control register).
+    private let onStart: (@Sendable () throws -> Void)?
+    private let failure = Mutex<BackendError?>(nil)
+
+    init(ip: IPBlock, onStart: (@Sendable () throws -> Void)?) {
+        ipName = ip.name
+        baseAddress = ip.baseAddress
+        length = Int(clamping: ip.addressRange)
+        self.onStart = onStart
+        if onStart != nil { words.withLock { $0[0] = KernelControl.apIdle } }
+    }
+
+    public func read32(offset: Int) throws -> UInt32 {
+        try checkAccess(offset: offset)
+        return words.withLock { words in
+            let value = words[offset] ?? 0
+            if offset == 0, onStart != nil { words[0] = value & ~KernelControl.apDone }
+            return value
+        }
+    }
+
+    public func write32(offset: Int, _ value: UInt32) throws {
+        try checkAccess(offset: offset)
+        guard offset == 0, let onStart, value & KernelControl.apStart != 0 else {
+            words.withLock { $0[offset] = value }
+            return
+        }
+        words.withLock { $0[0] = value & ~KernelControl.apIdle }
+        do {
+            try onStart()
+        } catch {
+            let reason = (error as? BackendError) ?? .kernel(ip: ipName, reason: "model failed: \(error)")
+            failure.withLock { $0 = reason }
+        }
+        words.withLock { $0[0] = ($0[0] ?? 0) & ~KernelControl.apStart | KernelControl.apDone | KernelControl.apIdle }
+    }
+
+    /// The error the kernel model threw in its last run, if it threw (cleared when read).
+    public func takeModelFailure() -> BackendError? {
+        failure.withLock { value in
+            defer { value = nil }
+            return value
+        }
+    }
+}
+
+/// The FIFO of an AXI-Stream connection on the Mock device (`dc_0` …): kernel models push bytes at the
+/// source end and pop them at the sink end.
+public final class MockStream: Sendable {
+    public let tag: String
+    private let bytes = Mutex(Deque<UInt8>())
+
+    init(tag: String) { self.tag = tag }
+
+    /// Bytes waiting in the FIFO.
+    public var count: Int { bytes.withLock { $0.count } }
+
+    /// Appends `data` at the tail.
+    public func write(_ data: some Sequence<UInt8>) {
+        bytes.withLock { $0.append(contentsOf: data) }
+    }
+
+    /// Appends the bytes of `values` (in host byte order).
+    public func write<T: BitwiseCopyable>(values: [T]) {
+        values.withUnsafeBytes { raw in write(raw) }
+    }
+
+    /// Removes and returns `count` bytes from the head.
+    /// - Throws: `BackendError.kernel` if fewer are waiting (the producer did not run or wrote less).
+    public func read(_ count: Int) throws -> [UInt8] {
+        try bytes.withLock { bytes throws(BackendError) in
+            guard count <= bytes.count else {
+                throw BackendError.kernel(ip: tag, reason: "stream holds \(bytes.count) bytes, \(count) were read; start the producing kernel first")
+            }
+            let head = Array(bytes.prefix(count))
+            bytes.removeFirst(count)
+            return head
+        }
+    }
+
+    /// Removes and returns `count` values of type `T`.
+    public func read<T: BitwiseCopyable>(_ count: Int, of type: T.Type) throws -> [T] {
+        let raw = try read(count * MemoryLayout<T>.stride)
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            raw.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+            }
+            initialized = count
+        }
+    }
+}

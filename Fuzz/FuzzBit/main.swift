@@ -1,0 +1,31 @@
+// libFuzzer entry point for the .bit reader and the overlay kind detection. Built only with PYNQ_FUZZ set:
+//   PYNQ_FUZZ=1 swift build --product FuzzBit -Xswiftc -sanitize=fuzzer,address --scratch-path .build-fuzz
+// Any input must either read or throw; a crash, trap or sanitizer report is a bug.
+// SwiftPM gives an executable its own `main`, so this one hands control to libFuzzer's driver.
+import Glibc
+import PynqMetadata
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ testOneInput: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(runFuzzerDriver(&argc, &argv, fuzzBit))
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzBit(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = [UInt8](UnsafeBufferPointer(start: data, count: size))
+    _ = OverlayFileKind(content: bytes)
+    guard let bit = try? Bitstream.read(bytes: bytes, source: "fuzz.bit") else { return 0 }
+    precondition(bit.payloadOffset + bit.length == bytes.count, "payload must end at the end of the file")
+    _ = bit.inspectJSON().jsonString()
+    _ = bit.report()
+    if let bin = try? bit.binData() {
+        precondition(bin.count == bit.length && bit.length % 4 == 0, "bin keeps every payload byte")
+    }
+    return 0
+}

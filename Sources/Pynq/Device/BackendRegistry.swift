@@ -1,0 +1,11 @@
+import PynqBackend
+import PynqMock
+
+extension Device {
+    /// Every backend this build knows, in probing order: real hardware first, the Mock backend last
+    /// and only when asked for (`PYNQ_BACKEND=mock` or `Device.select(.mock)`).
+    /// A backend module adds its `BackendProbe` here, before `MockBackend.probe`.
+    static let registry: [BackendProbe] = [
+        MockBackend.probe,
+    ]
+}

@@ -1,0 +1,430 @@
+import OrderedCollections
+import PynqMetadataCore
+
+/// pynq 4.0.0's `XclBin` dictionaries (`ip_dict`, `mem_dict`, `clock_dict`) and the typed model, derived
+/// from the parsed sections. Follows pynq's rules, including its quirks: Python number parsing of the
+/// XML, CTRL `size` in bytes but argument `size` in bits, `"read-write;"` for argument registers, the last
+/// memory of a connection list as `memory`, clocks grouped by type.
+///
+/// Where pynq itself raises (a missing attribute, a number Python cannot parse, a stream argument whose
+/// port is neither read-only nor write-only, a connection to a memory that does not exist) this throws a
+/// `MetadataError`. Where pynq would raise only because its type-name tables are short (memory types
+/// above 9, clock types above 3) this names the type `UNKNOWN(n)` instead, so that files XRT accepts
+/// stay readable.
+enum PynqDictionaries {
+    static func derive(into file: inout XclbinFile) throws {
+        let uuid = file.header.uuidHex
+        let metaPart = "\(file.source): xclbin section EMBEDDED_METADATA"
+        var entries = try ipEntries(file.metadata?.kernels ?? [], uuid: uuid, part: metaPart)
+
+        // Memories and connections.
+        let mems = file.effectiveMemTopology
+        let connections = file.effectiveConnectivity
+        let connPart = "\(file.source): xclbin section \(file.connectivity != nil ? "CONNECTIVITY" : "GROUP_CONNECTIVITY")"
+        var resolved: [Int] = []  // memory index of each connection, after Python's negative wrap
+        resolved.reserveCapacity(connections.count)
+        for (i, c) in connections.enumerated() {
+            var m = c.memoryIndex
+            if m < 0 { m += mems.count }
+            guard m >= 0, m < mems.count else {
+                throw MetadataError(
+                    .badField, part: connPart, offset: Layout.connectionArray + i * Layout.connectionSize + 8,
+                    reason: "connection \(i) names memory \(c.memoryIndex) but the memory topology has \(mems.count) entries")
+            }
+            resolved.append(m)
+        }
+        if let layout = file.ipLayout { annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems) }
+
+        file.ipDict = ipDictValue(entries)
+        file.memDict = memDictValue(mems)
+        file.clockDict = clockDictValue(file.clockFrequencies ?? [])
+
+        // Typed model.
+        file.kernels = typedKernels(file.metadata?.kernels ?? [], layout: file.ipLayout ?? [])
+        file.memories = []
+        file.streams = []
+        for (i, m) in mems.enumerated() {
+            if m.isStreamConnection {
+                var s = StreamConnection(index: i, tag: m.tag, used: m.used != 0, source: nil, sink: nil,
+                                         routeID: m.sizeKBOrRouteID, flowID: m.baseAddressOrFlowID)
+                endpoints(of: i, in: file, resolved: resolved, into: &s)
+                file.streams.append(s)
+            } else {
+                file.memories.append(MemoryBank(
+                    index: i, tag: m.tag, type: m.type, used: m.used != 0,
+                    baseAddress: UInt64(bitPattern: m.baseAddressOrFlowID),
+                    size: UInt64(bitPattern: m.sizeKBOrRouteID) &* 1024))
+            }
+        }
+        file.clocks = (file.clockFrequencies ?? []).enumerated().map { i, c in
+            PynqMetadataCore.Clock(index: i, name: c.name, frequencyMHz: Double(c.frequencyMHz),
+                  kind: PynqMetadataCore.Clock.Kind(rawValue: Int(c.type)) ?? .unused)
+        }
+        file.ips = entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }.map(\.ipBlock)
+    }
+
+    // MARK: ip_dict entries
+
+    struct RegisterEntry {
+        var name: String
+        var isControl: Bool
+        var offset: Int
+        var size: Int
+        var hostSize: Int
+        var type: String
+        var id: Int?
+        var memories: [String] = []
+    }
+
+    struct StreamEntry {
+        var name: String
+        var id: Int?
+        var type: String?
+        var direction: String
+        var streamTag: String?
+    }
+
+    struct IPEntry {
+        var name: String
+        var physAddr: Int
+        var addrRange: Int
+        var type: String
+        var controlProtocol: String
+        var registers: [RegisterEntry]
+        var streams: [StreamEntry]
+        var uuid: String
+        var cuName: String
+        var cuIndex = 0
+        var index: Int?
+
+        var ipBlock: IPBlock {
+            var streamPorts: [String: IPBlock.StreamPort] = [:]
+            for s in streams { streamPorts[s.name] = .init(streamTag: s.streamTag, direction: s.direction) }
+            return IPBlock(
+                name: name, type: type, baseAddress: UInt64(bitPattern: Int64(physAddr)),
+                addressRange: UInt64(bitPattern: Int64(addrRange)),
+                registers: registers.map { r in
+                    r.isControl
+                        ? Register(name: r.name, offset: 0, sizeInBits: 32, access: .readWrite,
+                                   description: "OpenCL Control Register", type: r.type,
+                                   fields: controlFields(chain: controlProtocol == "ap_ctrl_chain"))
+                        : Register(name: r.name, offset: r.offset, sizeInBits: r.size,
+                                   access: RegisterAccess(rawValue: "read-write;"),
+                                   description: "OpenCL Argument Register", type: r.type, argumentIndex: r.id,
+                                   memory: r.memories.last)
+                },
+                controlProtocol: ControlProtocol(rawValue: controlProtocol), cuName: cuName, cuIndex: cuIndex,
+                ipLayoutIndex: index, streams: streamPorts)
+        }
+    }
+
+    private static func missing(_ attr: String, of what: String, at offset: Int, part: String) -> MetadataError {
+        MetadataError(.badField, part: part, offset: offset,
+                      reason: "\(what) has no '\(attr)' attribute; pynq needs it")
+    }
+
+    private static func number(_ text: String?, _ attr: String, of what: String, at offset: Int, part: String,
+                               autoBase: Bool = true) throws -> Int {
+        guard let text else { throw missing(attr, of: what, at: offset, part: part) }
+        guard let v = autoBase ? PythonInt.parseAutoBase(text) : PythonInt.parseDecimal(text) else {
+            throw MetadataError(.badField, part: part, offset: offset,
+                                reason: "\(what) has \(attr)=\"\(text)\", which is not a number that fits in 64 bits")
+        }
+        return v
+    }
+
+    /// `_xclxml_to_ip_dict`: one entry per instance with a numeric control address, in insertion order.
+    static func ipEntries(_ kernels: [EmbeddedMetadata.Kernel], uuid: String, part: String) throws -> [IPEntry] {
+        var entries: [IPEntry] = []
+        var position: [String: Int] = [:]
+        for k in kernels {
+            let kname = "kernel \(k.name.map { "'\($0)'" } ?? "(unnamed)")"
+            let proto = k.hwControlProtocol ?? "s_axilite"
+            // Ports by mode; a later port with the same name replaces an earlier one, as in a Python dict.
+            var slaves: [String: EmbeddedMetadata.Port] = [:]
+            for p in k.ports where p.mode == "slave" {
+                guard let n = p.name else { throw missing("name", of: "a slave port of \(kname)", at: p.xmlOffset, part: part) }
+                slaves[n] = p
+            }
+            if slaves.isEmpty { continue }
+            var readOnly: Set<String> = []
+            var writeOnly: Set<String> = []
+            for p in k.ports where p.mode == "master" || p.mode == "read_only" || p.mode == "write_only" {
+                guard let n = p.name else { throw missing("name", of: "a port of \(kname)", at: p.xmlOffset, part: part) }
+                if p.mode == "read_only" { readOnly.insert(n) } else if p.mode == "write_only" { writeOnly.insert(n) }
+            }
+            var addrSize = Int.min
+            for (n, p) in slaves {
+                addrSize = max(addrSize, try number(p.range, "range", of: "port '\(n)' of \(kname)", at: p.xmlOffset, part: part))
+            }
+
+            var registers: [RegisterEntry] = []
+            var regPosition: [String: Int] = [:]
+            if proto != "ap_ctrl_none" && proto != "user_managed" {
+                registers.append(RegisterEntry(name: "CTRL", isControl: true, offset: 0, size: 4, hostSize: 0,
+                                               type: "unsigned int", id: nil))
+                regPosition["CTRL"] = 0
+            }
+            var streams: [StreamEntry] = []
+            var streamPosition: [String: Int] = [:]
+            for a in k.args {
+                let what = "argument \(a.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname)"
+                let q = try number(a.addressQualifier, "addressQualifier", of: what, at: a.xmlOffset, part: part)
+                if q & 0x4 == 0 {
+                    guard let name = a.name else { throw missing("name", of: what, at: a.xmlOffset, part: part) }
+                    let offset = try number(a.offset, "offset", of: what, at: a.xmlOffset, part: part)
+                    let size = try number(a.size, "size", of: what, at: a.xmlOffset, part: part)
+                    let (bits, overflow) = size.multipliedReportingOverflow(by: 8)
+                    if overflow {
+                        throw MetadataError(.badField, part: part, offset: a.xmlOffset, reason: "\(what) has an impossible size \(size)")
+                    }
+                    let hostSize = try number(a.hostSize, "hostSize", of: what, at: a.xmlOffset, part: part)
+                    guard let type = a.type else { throw missing("type", of: what, at: a.xmlOffset, part: part) }
+                    let id = try number(a.id, "id", of: what, at: a.xmlOffset, part: part, autoBase: false)
+                    let r = RegisterEntry(name: name, isControl: false, offset: offset, size: bits, hostSize: hostSize,
+                                          type: type, id: id)
+                    if let i = regPosition[name] { registers[i] = r } else {
+                        regPosition[name] = registers.count
+                        registers.append(r)
+                    }
+                } else {
+                    guard let port = a.port else { throw missing("port", of: what, at: a.xmlOffset, part: part) }
+                    let direction: String
+                    if readOnly.contains(port) { direction = "input" } else if writeOnly.contains(port) {
+                        direction = "output"
+                    } else {
+                        throw MetadataError(
+                            .badField, part: part, offset: a.xmlOffset,
+                            reason: "stream \(what) uses port '\(port)', which is neither read_only nor write_only; its direction cannot be determined")
+                    }
+                    var id: Int? = nil
+                    if let sid = a.id, !sid.isEmpty {
+                        id = try number(sid, "id", of: what, at: a.xmlOffset, part: part, autoBase: false)
+                    }
+                    guard let name = a.name else { throw missing("name", of: what, at: a.xmlOffset, part: part) }
+                    let s = StreamEntry(name: name, id: id, type: a.type, direction: direction)
+                    if let i = streamPosition[name] { streams[i] = s } else {
+                        streamPosition[name] = streams.count
+                        streams.append(s)
+                    }
+                }
+            }
+            for inst in k.instances {
+                let what = "instance \(inst.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname)"
+                guard inst.hasAddrRemap else { throw missing("addrRemap", of: what, at: inst.xmlOffset, part: part) }
+                guard let baseText = inst.base else { throw missing("base", of: "the addrRemap of \(what)", at: inst.xmlOffset, part: part) }
+                // pynq skips instances whose base address is not a number (free-running kernels).
+                guard let phys = PythonInt.parseAutoBase(baseText) else { continue }
+                guard let name = inst.name else { throw missing("name", of: what, at: inst.xmlOffset, part: part) }
+                guard let vlnv = k.vlnv else { throw missing("vlnv", of: kname, at: k.xmlOffset, part: part) }
+                guard let kernelName = k.name else { throw missing("name", of: kname, at: k.xmlOffset, part: part) }
+                let e = IPEntry(name: name, physAddr: phys, addrRange: addrSize, type: vlnv, controlProtocol: proto,
+                                registers: registers, streams: streams, uuid: uuid, cuName: kernelName + ":" + name)
+                if let i = position[name] { entries[i] = e } else {
+                    position[name] = entries.count
+                    entries.append(e)
+                }
+            }
+        }
+        // cu_index: order of physical addresses (stable).
+        let order = entries.indices.sorted { (entries[$0].physAddr, $0) < (entries[$1].physAddr, $1) }
+        for (cu, i) in order.enumerated() { entries[i].cuIndex = cu }
+        return entries
+    }
+
+    /// `_add_argument_memory`: `index`, register `memory`/`MBG` and stream `stream_id` from the IP layout
+    /// and the connectivity.
+    static func annotate(_ entries: inout [IPEntry], layout: [IPLayoutEntry], connections: [Connection],
+                         resolved: [Int], mems: [MemoryTopologyEntry]) {
+        struct Key: Hashable { var ip: Int; var arg: Int }
+        var tags: [Key: [String]] = [:]
+        for (i, c) in connections.enumerated() {
+            tags[Key(ip: c.ipLayoutIndex, arg: c.argumentIndex), default: []].append(mems[resolved[i]].tag)
+        }
+        var position: [String: Int] = [:]
+        for (i, e) in entries.enumerated() { position[e.name] = i }
+        for (ipIndex, ip) in layout.enumerated() where ip.type == IPLayoutEntry.kernelType {
+            guard let i = position[ip.instanceName] else { continue }
+            entries[i].index = ipIndex
+            for r in entries[i].registers.indices {
+                guard let id = entries[i].registers[r].id, let t = tags[Key(ip: ipIndex, arg: id)] else { continue }
+                entries[i].registers[r].memories = t
+            }
+            for s in entries[i].streams.indices {
+                guard let id = entries[i].streams[s].id, let t = tags[Key(ip: ipIndex, arg: id)] else { continue }
+                entries[i].streams[s].streamTag = t.last
+            }
+        }
+    }
+
+    // MARK: MetaValue
+
+    private static func field(_ access: String, _ bit: Int, _ description: String) -> MetaValue {
+        .dict(["access": .string(access), "bit_offset": .int(bit), "bit_width": 1, "description": .string(description)])
+    }
+
+    private static func controlFieldValues(chain: Bool) -> OrderedDictionary<String, MetaValue> {
+        var f: OrderedDictionary<String, MetaValue> = [
+            "AP_START": field("read-write", 0, "Start the accelerator"),
+            "AP_DONE": field("read-only", 1, "Accelerator has finished - cleared on read"),
+            "AP_IDLE": field("read-only", 2, "Accelerator is idle"),
+            "AP_READY": field("read-only", 3, "Accelerator is ready to start next computation"),
+            "AUTO_RESTART": field("read-write", 7, "Restart the accelerator automatically when finished"),
+        ]
+        if chain { f["AP_CONTINUE"] = field("read-write", 4, "Invoke next iteration of kernel") }
+        return f
+    }
+
+    private static func controlRegister(chain: Bool) -> MetaValue {
+        .dict([
+            "address_offset": 0, "access": "read-write", "size": 4, "description": "OpenCL Control Register",
+            "type": "unsigned int", "id": .null, "fields": .dict(controlFieldValues(chain: chain)),
+        ])
+    }
+
+    private static let controlHS = controlRegister(chain: false)
+    private static let controlChain = controlRegister(chain: true)
+
+    static func controlFields(chain: Bool) -> [RegisterField] {
+        controlFieldValues(chain: chain).map { name, v in
+            RegisterField(name: name, bitOffset: v["bit_offset"]?.intValue ?? 0, bitWidth: 1,
+                          access: RegisterAccess(rawValue: v["access"]?.stringValue ?? ""),
+                          description: v["description"]?.stringValue ?? "")
+        }
+    }
+
+    static func ipDictValue(_ entries: [IPEntry]) -> MetaValue {
+        var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: entries.count)
+        for e in entries.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
+            var regs = OrderedDictionary<String, MetaValue>(minimumCapacity: e.registers.count)
+            for r in e.registers {
+                if r.isControl {
+                    regs[r.name] = e.controlProtocol == "ap_ctrl_chain" ? controlChain : controlHS
+                    continue
+                }
+                var v: OrderedDictionary<String, MetaValue> = [
+                    "address_offset": .int(r.offset), "access": "read-write;", "size": .int(r.size),
+                    "host_size": .int(r.hostSize), "description": "OpenCL Argument Register", "type": .string(r.type),
+                    "id": r.id.map(MetaValue.int) ?? .null,
+                ]
+                if let m = r.memories.last { v["memory"] = .string(m) }
+                if r.memories.count > 1 { v["MBG"] = .list(r.memories.map(MetaValue.string)) }
+                regs[r.name] = .dict(v)
+            }
+            var streams = OrderedDictionary<String, MetaValue>(minimumCapacity: e.streams.count)
+            for s in e.streams {
+                var v: OrderedDictionary<String, MetaValue> = [
+                    "id": s.id.map(MetaValue.int) ?? .null, "type": s.type.map(MetaValue.string) ?? .null,
+                    "direction": .string(s.direction),
+                ]
+                if let t = s.streamTag { v["stream_id"] = .string(t) }
+                streams[s.name] = .dict(v)
+            }
+            var v: OrderedDictionary<String, MetaValue> = [
+                "phys_addr": .int(e.physAddr), "addr_range": .int(e.addrRange), "type": .string(e.type),
+                "hw_control_protocol": .string(e.controlProtocol), "fullpath": .string(e.name),
+                "registers": .dict(regs), "streams": .dict(streams), "mem_id": .null, "state": .null,
+                "interrupts": .emptyDict, "gpio": .emptyDict, "xclbin_uuid": .string(e.uuid),
+                "cu_name": .string(e.cuName), "cu_index": .int(e.cuIndex),
+            ]
+            if let index = e.index { v["index"] = .int(index) }
+            dict[e.name] = .dict(v)
+        }
+        return .dict(dict)
+    }
+
+    static func memDictValue(_ mems: [MemoryTopologyEntry]) -> MetaValue {
+        var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: mems.count)
+        for (i, m) in mems.enumerated() {
+            if m.isStreamConnection {
+                dict[m.tag] = .dict([
+                    "raw_type": .int(Int(m.type.rawValue)), "used": .int(Int(m.used)),
+                    "flow_id": .int(Int(m.baseAddressOrFlowID)), "route_id": .int(Int(m.sizeKBOrRouteID)),
+                    "type": .string(m.type.pynqName), "streaming": true, "idx": .int(i), "tag": .string(m.tag),
+                ])
+            } else {
+                let (bytes, overflow) = Int(m.sizeKBOrRouteID).multipliedReportingOverflow(by: 1024)
+                dict[m.tag] = .dict([
+                    "raw_type": .int(Int(m.type.rawValue)), "used": .int(Int(m.used)),
+                    "base_address": .int(Int(m.baseAddressOrFlowID)),
+                    "size": overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes),
+                    "type": .string(m.type.pynqName), "streaming": false, "idx": .int(i), "tag": .string(m.tag),
+                ])
+            }
+        }
+        return .dict(dict)
+    }
+
+    /// pynq's clock type names; it reads `m_type` as a signed byte and indexes this list Python-style.
+    private static let clockTypes = ["UNUSED", "DATA", "KERNEL", "SYSTEM"]
+
+    static func clockDictValue(_ clocks: [ClockFrequencyEntry]) -> MetaValue {
+        func typeIndex(_ c: ClockFrequencyEntry) -> Int {
+            let t = Int(Int8(bitPattern: c.type))
+            return t < 0 && t >= -clockTypes.count ? t + clockTypes.count : t
+        }
+        var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: clocks.count)
+        // Group by type in pynq's order; unknown types (where pynq raises) come last, by value.
+        let known = Array(0..<clockTypes.count)
+        let unknown = Set(clocks.map(typeIndex)).filter { $0 < 0 || $0 >= clockTypes.count }.sorted()
+        for t in known + unknown {
+            for c in clocks where typeIndex(c) == t {
+                let name = t >= 0 && t < clockTypes.count ? clockTypes[t] : "UNKNOWN(\(t))"
+                dict["clock\(dict.count)"] = .dict([
+                    "name": .string(c.name), "frequency": .int(Int(Int16(bitPattern: c.frequencyMHz))),
+                    "type": .string(name),
+                ])
+            }
+        }
+        return .dict(dict)
+    }
+
+    // MARK: typed kernels and streams
+
+    static func typedKernels(_ kernels: [EmbeddedMetadata.Kernel], layout: [IPLayoutEntry]) -> [Kernel] {
+        var layoutBase: [String: UInt64] = [:]
+        for ip in layout where ip.type == IPLayoutEntry.kernelType { layoutBase[ip.name] = ip.baseAddress }
+        func num(_ s: String?) -> Int { s.flatMap(PythonInt.parseAutoBase) ?? 0 }
+        return kernels.map { k in
+            let name = k.name ?? ""
+            return Kernel(
+                name: name, vlnv: k.vlnv ?? "",
+                controlProtocol: ControlProtocol(rawValue: k.hwControlProtocol ?? "s_axilite") ?? .apCtrlHs,
+                ports: k.ports.map {
+                    KernelPort(name: $0.name ?? "", mode: $0.mode ?? "",
+                               range: UInt64(bitPattern: Int64(num($0.range))), dataWidth: num($0.dataWidth))
+                },
+                arguments: k.args.map { a in
+                    let q = num(a.addressQualifier)
+                    let qualifier: KernelArgument.AddressQualifier =
+                        q & 0x4 != 0 ? .stream : KernelArgument.AddressQualifier(rawValue: q) ?? .scalar
+                    return KernelArgument(
+                        name: a.name ?? "", index: a.id.flatMap(PythonInt.parseDecimal) ?? -1,
+                        addressQualifier: qualifier, port: a.port ?? "", offset: num(a.offset), size: num(a.size),
+                        hostSize: num(a.hostSize), type: a.type ?? "")
+                },
+                instances: k.instances.map { inst in
+                    let iname = inst.name ?? ""
+                    let base = inst.base.flatMap(PythonInt.parseAutoBase).map { UInt64(bitPattern: Int64($0)) }
+                    return KernelInstance(name: iname, baseAddress: base ?? layoutBase[name + ":" + iname] ?? .max)
+                })
+        }
+    }
+
+    /// Source and sink of stream connection `memIndex`: the output and input stream arguments that
+    /// CONNECTIVITY wires to it.
+    static func endpoints(of memIndex: Int, in file: XclbinFile, resolved: [Int], into s: inout StreamConnection) {
+        let layout = file.ipLayout ?? []
+        let connections = file.effectiveConnectivity
+        for (i, c) in connections.enumerated() where resolved[i] == memIndex {
+            guard c.ipLayoutIndex >= 0, c.ipLayoutIndex < layout.count else { continue }
+            let ip = layout[c.ipLayoutIndex]
+            guard let kernel = file.metadata?.kernels.first(where: { $0.name == ip.kernelName }),
+                  let arg = kernel.args.first(where: { $0.id.flatMap(PythonInt.parseDecimal) == c.argumentIndex }),
+                  let port = kernel.ports.first(where: { $0.name == arg.port })
+            else { continue }
+            let endpoint = ip.instanceName + "." + (arg.name ?? "")
+            if port.mode == "write_only" { s.source = endpoint } else if port.mode == "read_only" { s.sink = endpoint }
+        }
+    }
+}

@@ -1,0 +1,242 @@
+import PynqMetadataCore
+
+/// The fixed header of an xclbin (`struct axlf` and its `axlf_header`).
+public struct XclbinHeader: Sendable, Hashable {
+    /// `m_signature_length`: -1 when the file is not signed.
+    public var signatureLength: Int32
+    /// `m_uniqueId`.
+    public var uniqueID: UInt64
+    /// `m_length`: the size of the whole file in bytes.
+    public var length: UInt64
+    /// Seconds since the epoch when the xclbin was made.
+    public var timeStamp: UInt64
+    public var featureROMTimeStamp: UInt64
+    public var versionMajor: UInt8
+    public var versionMinor: UInt8
+    public var versionPatch: UInt16
+    /// `XCLBIN_MODE`: 0 flat, 1 PR, 2 tandem stage 2, 3 tandem with PR, 4 hw emu, 5 sw emu, 6 hw emu PR.
+    public var mode: UInt16
+    public var actionMask: UInt16
+    /// The feature-ROM union (`m_platformId`, `m_featureId` or a ROM UUID), 16 bytes.
+    public var featureROM: [UInt8]
+    /// Platform VBNV, e.g. `xilinx_u200_xdma_201830_2`.
+    public var platformVBNV: String
+    /// The xclbin's UUID, 16 bytes.
+    public var uuid: [UInt8]
+    /// `m_debug_bin`.
+    public var debugBin: String
+
+    public init(signatureLength: Int32 = -1, uniqueID: UInt64 = 0, length: UInt64 = 0, timeStamp: UInt64 = 0,
+                featureROMTimeStamp: UInt64 = 0, versionMajor: UInt8 = 2, versionMinor: UInt8 = 13,
+                versionPatch: UInt16 = 0, mode: UInt16 = 0, actionMask: UInt16 = 0,
+                featureROM: [UInt8] = Array(repeating: 0, count: 16), platformVBNV: String = "",
+                uuid: [UInt8] = Array(repeating: 0, count: 16), debugBin: String = "") {
+        self.signatureLength = signatureLength
+        self.uniqueID = uniqueID
+        self.length = length
+        self.timeStamp = timeStamp
+        self.featureROMTimeStamp = featureROMTimeStamp
+        self.versionMajor = versionMajor
+        self.versionMinor = versionMinor
+        self.versionPatch = versionPatch
+        self.mode = mode
+        self.actionMask = actionMask
+        self.featureROM = featureROM
+        self.platformVBNV = platformVBNV
+        self.uuid = uuid
+        self.debugBin = debugBin
+    }
+
+    /// The UUID as 32 lowercase hex digits (pynq's `xclbin_uuid`).
+    public var uuidHex: String { hexString(uuid) }
+}
+
+/// One entry of the section table, with the section's bytes.
+public struct XclbinSection: Sendable, Hashable {
+    public var kind: XclbinSectionKind
+    /// `m_sectionName` (free text, e.g. a build date or a container name).
+    public var name: String
+    /// Offset of the section in the file.
+    public var offset: Int
+    /// The section's bytes (a slice of the file; indices are file offsets).
+    public var data: ArraySlice<UInt8>
+
+    public init(kind: XclbinSectionKind, name: String, offset: Int, data: ArraySlice<UInt8>) {
+        self.kind = kind
+        self.name = name
+        self.offset = offset
+        self.data = data
+    }
+
+    public var size: Int { data.count }
+}
+
+/// An entry of MEM_TOPOLOGY or GROUP_TOPOLOGY (`struct mem_data`), as stored.
+public struct MemoryTopologyEntry: Sendable, Hashable {
+    public var type: MemoryType
+    /// `m_used` as stored (pynq reports the byte, not a Bool).
+    public var used: UInt8
+    /// `m_size` in KiB for memories, `route_id` for stream connections (signed, as pynq reads it).
+    public var sizeKBOrRouteID: Int64
+    /// `m_base_address` for memories, `flow_id` for stream connections.
+    public var baseAddressOrFlowID: Int64
+    public var tag: String
+
+    public init(type: MemoryType, used: UInt8, sizeKBOrRouteID: Int64, baseAddressOrFlowID: Int64, tag: String) {
+        self.type = type
+        self.used = used
+        self.sizeKBOrRouteID = sizeKBOrRouteID
+        self.baseAddressOrFlowID = baseAddressOrFlowID
+        self.tag = tag
+    }
+
+    /// Whether this entry is an AXI-Stream connection between kernels rather than a memory.
+    public var isStreamConnection: Bool { type == .streamingConnection }
+}
+
+/// An entry of IP_LAYOUT (`struct ip_data`).
+public struct IPLayoutEntry: Sendable, Hashable {
+    /// `IP_TYPE`: 0 MicroBlaze, 1 kernel (compute unit), 2 DNASC, 3 DDR4 controller, 4 DDR4 memory, …
+    public var type: UInt32
+    /// For kernels: bit 0 interrupt enable, bits 1–7 interrupt id, bits 8–15 `IP_CONTROL`.
+    public var properties: UInt32
+    public var baseAddress: UInt64
+    /// `"kernel:instance"` for compute units.
+    public var name: String
+
+    public init(type: UInt32, properties: UInt32, baseAddress: UInt64, name: String) {
+        self.type = type
+        self.properties = properties
+        self.baseAddress = baseAddress
+        self.name = name
+    }
+
+    /// `IP_KERNEL`.
+    public static let kernelType: UInt32 = 1
+    /// The part of `name` after the first `:` (the instance), as pynq takes it.
+    public var instanceName: String {
+        guard let colon = name.firstIndex(of: ":") else { return "" }
+        return String(name[name.index(after: colon)...])
+    }
+    /// The part of `name` before the first `:` (the kernel).
+    public var kernelName: String { String(name[..<(name.firstIndex(of: ":") ?? name.endIndex)]) }
+}
+
+/// An entry of CLOCK_FREQ_TOPOLOGY (`struct clock_freq`).
+public struct ClockFrequencyEntry: Sendable, Hashable {
+    public var frequencyMHz: UInt16
+    /// `CLOCK_TYPE`: 0 unused, 1 data, 2 kernel, 3 system.
+    public var type: UInt8
+    public var name: String
+
+    public init(frequencyMHz: UInt16, type: UInt8, name: String) {
+        self.frequencyMHz = frequencyMHz
+        self.type = type
+        self.name = name
+    }
+}
+
+/// An entry of DEBUG_IP_LAYOUT (`struct debug_ip_data`).
+public struct DebugIPEntry: Sendable, Hashable {
+    /// `DEBUG_IP_TYPE` (1 LAPC, 2 ILA, 3 AXI MM monitor, … 7 accelerator monitor, 8 stream monitor, …).
+    public var type: UInt8
+    /// `m_index_lowbyte | m_index_highbyte << 8`.
+    public var index: UInt16
+    public var properties: UInt8
+    public var major: UInt8
+    public var minor: UInt8
+    public var baseAddress: UInt64
+    public var name: String
+
+    public init(type: UInt8, index: UInt16, properties: UInt8, major: UInt8, minor: UInt8, baseAddress: UInt64,
+                name: String) {
+        self.type = type
+        self.index = index
+        self.properties = properties
+        self.major = major
+        self.minor = minor
+        self.baseAddress = baseAddress
+        self.name = name
+    }
+}
+
+/// A parsed xclbin: the header, every section (raw), the parsed sections, the typed model and
+/// pynq's dictionaries. Made by `Xclbin.read(bytes:source:)`.
+public struct XclbinFile: Sendable {
+    /// The name given to `read` (for messages).
+    public var source: String
+    public var header: XclbinHeader
+    /// Every section in table order, duplicates included.
+    public var sections: [XclbinSection]
+
+    /// Parsed sections. When a kind appears more than once, the last one wins (as in pynq).
+    public var memTopology: [MemoryTopologyEntry]?
+    public var groupTopology: [MemoryTopologyEntry]?
+    public var ipLayout: [IPLayoutEntry]?
+    public var connectivity: [Connection]?
+    public var groupConnectivity: [Connection]?
+    public var clockFrequencies: [ClockFrequencyEntry]?
+    public var debugIPLayout: [DebugIPEntry]?
+    /// EMBEDDED_METADATA as read from its XML.
+    public var metadata: EmbeddedMetadata?
+
+    /// Typed values.
+    public var kernels: [Kernel]
+    public var memories: [MemoryBank]
+    public var streams: [StreamConnection]
+    public var clocks: [PynqMetadataCore.Clock]
+    /// The compute units that pynq lists in `ip_dict`, in its (name) order.
+    public var ips: [IPBlock]
+
+    /// pynq's `ip_dict`, `mem_dict` and `clock_dict`.
+    public var ipDict: MetaValue
+    public var memDict: MetaValue
+    public var clockDict: MetaValue
+
+    /// The last section of `kind`, if any.
+    public func section(_ kind: XclbinSectionKind) -> XclbinSection? { sections.last { $0.kind == kind } }
+
+    /// The bytes of the last BITSTREAM section, if any.
+    public var bitstream: ArraySlice<UInt8>? { section(.bitstream)?.data }
+    /// BUILD_METADATA (JSON text, kept raw).
+    public var buildMetadata: ArraySlice<UInt8>? { section(.buildMetadata)?.data }
+    /// KEYVALUE_METADATA (JSON text, kept raw).
+    public var keyValueMetadata: ArraySlice<UInt8>? { section(.keyValueMetadata)?.data }
+    /// USER_METADATA (kept raw).
+    public var userMetadata: ArraySlice<UInt8>? { section(.userMetadata)?.data }
+
+    /// The connections pynq uses: CONNECTIVITY, else GROUP_CONNECTIVITY.
+    public var effectiveConnectivity: [Connection] { connectivity ?? groupConnectivity ?? [] }
+    /// The memory entries pynq uses: MEM_TOPOLOGY, else GROUP_TOPOLOGY.
+    public var effectiveMemTopology: [MemoryTopologyEntry] { memTopology ?? groupTopology ?? [] }
+
+    /// `{"uuid", "ip_dict", "mem_dict", "clock_dict"}`: what `pynq inspect --json` prints for an xclbin
+    /// and what `compare.py` checks.
+    public func inspectJSON() -> MetaValue {
+        .dict(["uuid": .string(header.uuidHex), "ip_dict": ipDict, "mem_dict": memDict, "clock_dict": clockDict])
+    }
+
+    /// Everything the runtime needs, with pynq's dictionaries (`ip_dict`, `mem_dict`, `clock_dict`, and
+    /// the empty `gpio_dict`, `interrupt_pins`, `interrupt_controllers`, `hierarchy_dict`).
+    public func overlayDescription() -> OverlayDescription {
+        OverlayDescription(
+            format: .xclbin, uuid: header.uuid, ips: ips, memories: memories, streams: streams, clocks: clocks,
+            dictionaries: [
+                "ip_dict": ipDict, "mem_dict": memDict, "clock_dict": clockDict, "gpio_dict": .emptyDict,
+                "interrupt_pins": .emptyDict, "interrupt_controllers": .emptyDict, "hierarchy_dict": .emptyDict,
+            ])
+    }
+}
+
+private let hexDigits = Array("0123456789abcdef".utf8)
+
+/// Lowercase hex of `bytes`.
+func hexString(_ bytes: [UInt8]) -> String {
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count * 2)
+    for b in bytes {
+        out.append(hexDigits[Int(b >> 4)])
+        out.append(hexDigits[Int(b & 15)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}

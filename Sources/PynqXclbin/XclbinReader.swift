@@ -1,0 +1,175 @@
+import PynqMetadataCore
+
+/// Reads the header, the section table and the sections of an xclbin; then derives the typed model
+/// and pynq's dictionaries (`PynqDictionaries`). Every size, count and offset is checked before use.
+struct XclbinReader {
+    let bytes: [UInt8]
+    let source: String
+
+    func read() throws -> XclbinFile {
+        let header = try readHeader()
+        let sections = try readSectionTable(count: header.numSections)
+
+        // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary.
+        var last: [UInt32: Int] = [:]
+        for (i, s) in sections.enumerated() { last[s.kind.rawValue] = i }
+        func latest(_ kind: XclbinSectionKind) -> (XclbinSection, ByteReader)? {
+            guard let i = last[kind.rawValue] else { return nil }
+            let s = sections[i]
+            // In range: checked by readSectionTable.
+            guard let r = try? ByteReader(bytes, offset: s.offset, length: s.size, part: partName(s.kind, i)) else {
+                return nil
+            }
+            return (s, r)
+        }
+
+        var file = XclbinFile(
+            source: source, header: header.value, sections: sections, kernels: [], memories: [], streams: [],
+            clocks: [], ips: [], ipDict: .emptyDict, memDict: .emptyDict, clockDict: .emptyDict)
+        if let (_, r) = latest(.memTopology) { file.memTopology = try SectionParsers.memTopology(r) }
+        if let (_, r) = latest(.groupTopology) { file.groupTopology = try SectionParsers.memTopology(r) }
+        if let (_, r) = latest(.ipLayout) { file.ipLayout = try SectionParsers.ipLayout(r) }
+        if let (_, r) = latest(.connectivity) { file.connectivity = try SectionParsers.connectivity(r) }
+        if let (_, r) = latest(.groupConnectivity) { file.groupConnectivity = try SectionParsers.connectivity(r) }
+        if let (_, r) = latest(.clockFreqTopology) { file.clockFrequencies = try SectionParsers.clockTopology(r) }
+        if let (_, r) = latest(.debugIPLayout) { file.debugIPLayout = try SectionParsers.debugIPLayout(r) }
+        if let (s, r) = latest(.embeddedMetadata) {
+            file.metadata = try EmbeddedMetadata.parse(Array(s.data), part: r.part)
+        }
+        try PynqDictionaries.derive(into: &file)
+        return file
+    }
+
+    private func partName(_ kind: XclbinSectionKind, _ index: Int) -> String {
+        "\(source): xclbin section \(kind.name) (section table entry \(index))"
+    }
+
+    // MARK: header
+
+    private func readHeader() throws -> (value: XclbinHeader, numSections: Int) {
+        let part = "\(source): xclbin header"
+        let r = ByteReader(bytes, part: part)
+        guard bytes.count >= 8, Array(bytes[0..<8]) == Xclbin.magic else {
+            let found = String(decoding: bytes.prefix(8).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: ".") },
+                               as: UTF8.self)
+            throw MetadataError(
+                .badMagic, part: part, offset: 0,
+                reason: "the file does not start with \"xclbin2\\0\" (found \"\(found)\"); it is not an xclbin (axlf) file")
+        }
+        try r.check(0, Layout.sectionTableOffset)
+        let h = Layout.headerOffset
+        let value = XclbinHeader(
+            signatureLength: try r.i32(8), uniqueID: try r.u64(296), length: try r.u64(h), timeStamp: try r.u64(h + 8),
+            featureROMTimeStamp: try r.u64(h + 16), versionMajor: try r.u8(h + 26), versionMinor: try r.u8(h + 27),
+            versionPatch: try r.u16(h + 24), mode: try r.u16(h + 28), actionMask: try r.u16(h + 30),
+            featureROM: Array(try r.slice(h + 32, 16)), platformVBNV: try r.cString(h + 48, 64),
+            uuid: Array(try r.slice(h + 112, 16)), debugBin: try r.cString(h + 128, 16))
+        if value.length > UInt64(bytes.count) {
+            throw MetadataError(
+                .truncated(needed: Int(clamping: value.length), available: bytes.count), part: part, offset: h,
+                reason: "the header says the file is \(value.length) bytes but only \(bytes.count) are there; the file is truncated")
+        }
+        let numSections = Int(try r.u32(h + 144))
+        let room = (bytes.count - Layout.sectionTableOffset) / Layout.sectionHeaderSize
+        guard numSections <= room else {
+            throw MetadataError(
+                .truncated(needed: Layout.sectionTableOffset + numSections * Layout.sectionHeaderSize,
+                           available: bytes.count),
+                part: part, offset: h + 144,
+                reason: "the header announces \(numSections) sections but the file has room for only \(room) section headers; the file is truncated or the count is wrong")
+        }
+        return (value, numSections)
+    }
+
+    private func readSectionTable(count: Int) throws -> [XclbinSection] {
+        let r = ByteReader(bytes, part: "\(source): xclbin section table")
+        var sections: [XclbinSection] = []
+        sections.reserveCapacity(count)
+        for i in 0..<count {
+            let at = Layout.sectionTableOffset + i * Layout.sectionHeaderSize
+            let kind = XclbinSectionKind(rawValue: try r.u32(at))
+            let name = try r.cString(at + 4, 16)
+            let offset = try r.u64(at + 24)
+            let size = try r.u64(at + 32)
+            let fileSize = UInt64(bytes.count)
+            guard offset <= fileSize, size <= fileSize - offset else {
+                throw MetadataError(
+                    .badField, part: partName(kind, i), offset: at,
+                    reason: "the section table says the section is \(size) bytes at file offset \(offset), past the end of the \(bytes.count)-byte file; the file is truncated or the table is wrong")
+            }
+            let start = Int(offset)
+            sections.append(XclbinSection(kind: kind, name: name, offset: start, data: bytes[start..<(start + Int(size))]))
+        }
+        return sections
+    }
+}
+
+/// Parsers of the binary sections. Each checks the entry count against the section size first.
+enum SectionParsers {
+    /// Checks that `count` entries of `size` bytes from `arrayOffset` fit in the section.
+    static func checkCount(_ r: ByteReader, count: Int, arrayOffset: Int, entrySize: Int, what: String) throws {
+        guard count >= 0 else {
+            throw MetadataError(.badField, part: r.part, offset: 0,
+                                reason: "the \(what) count is negative (\(count))")
+        }
+        let (bytesNeeded, o1) = count.multipliedReportingOverflow(by: entrySize)
+        let (end, o2) = bytesNeeded.addingReportingOverflow(arrayOffset)
+        guard !o1, !o2, end <= r.count else {
+            throw MetadataError(
+                .badField, part: r.part, offset: 0,
+                reason: "the section announces \(count) \(what) entries of \(entrySize) bytes but is only \(r.count) bytes long; the count or the section size is wrong")
+        }
+    }
+
+    /// Reads `count` entries of `entrySize` bytes from `arrayOffset`, after checking they fit.
+    static func entries<T>(_ r: ByteReader, count: Int, arrayOffset: Int, entrySize: Int, what: String,
+                           _ entry: (Int) throws -> T) throws -> [T] {
+        try checkCount(r, count: count, arrayOffset: arrayOffset, entrySize: entrySize, what: what)
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for i in 0..<count { out.append(try entry(arrayOffset + i * entrySize)) }
+        return out
+    }
+
+    static func memTopology(_ r: ByteReader) throws -> [MemoryTopologyEntry] {
+        try entries(r, count: Int(try r.i32(0)), arrayOffset: Layout.memDataArray, entrySize: Layout.memDataSize,
+                    what: "memory") { at in
+            MemoryTopologyEntry(
+                type: MemoryType(rawValue: try r.u8(at)), used: try r.u8(at + 1), sizeKBOrRouteID: try r.i64(at + 8),
+                baseAddressOrFlowID: try r.i64(at + 16), tag: try r.cString(at + 24, 16))
+        }
+    }
+
+    static func connectivity(_ r: ByteReader) throws -> [Connection] {
+        try entries(r, count: Int(try r.i32(0)), arrayOffset: Layout.connectionArray,
+                    entrySize: Layout.connectionSize, what: "connection") { at in
+            Connection(argumentIndex: Int(try r.i32(at)), ipLayoutIndex: Int(try r.i32(at + 4)),
+                       memoryIndex: Int(try r.i32(at + 8)))
+        }
+    }
+
+    static func ipLayout(_ r: ByteReader) throws -> [IPLayoutEntry] {
+        try entries(r, count: Int(try r.i32(0)), arrayOffset: Layout.ipDataArray, entrySize: Layout.ipDataSize,
+                    what: "IP") { at in
+            IPLayoutEntry(type: try r.u32(at), properties: try r.u32(at + 4), baseAddress: try r.u64(at + 8),
+                          name: try r.cString(at + 16, 64))
+        }
+    }
+
+    static func clockTopology(_ r: ByteReader) throws -> [ClockFrequencyEntry] {
+        try entries(r, count: Int(try r.u16(0)), arrayOffset: Layout.clockFreqArray, entrySize: Layout.clockFreqSize,
+                    what: "clock") { at in
+            ClockFrequencyEntry(frequencyMHz: try r.u16(at), type: try r.u8(at + 2), name: try r.cString(at + 8, 128))
+        }
+    }
+
+    static func debugIPLayout(_ r: ByteReader) throws -> [DebugIPEntry] {
+        try entries(r, count: Int(try r.u16(0)), arrayOffset: Layout.debugIPDataArray,
+                    entrySize: Layout.debugIPDataSize, what: "debug IP") { at in
+            DebugIPEntry(
+                type: try r.u8(at), index: UInt16(try r.u8(at + 1)) | UInt16(try r.u8(at + 5)) << 8,
+                properties: try r.u8(at + 2), major: try r.u8(at + 3), minor: try r.u8(at + 4),
+                baseAddress: try r.u64(at + 8), name: try r.cString(at + 16, 128))
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Testing
+@testable import PynqMock
+
+@Suite("BankAllocator")
+struct BankAllocatorTests {
+    @Test func roundsUpAndAligns() throws {
+        var allocator = BankAllocator(size: 1 << 20, alignment: 4096)
+        let a = try unwrap(allocator.allocate(20))
+        let b = try unwrap(allocator.allocate(4097))
+        #expect(a.offset == 0 && a.reserved == 4096)
+        #expect(b.offset == 4096 && b.reserved == 8192)
+        #expect(allocator.used == 12288)
+        #expect(allocator.liveCount == 2)
+        #expect(allocator.release(offset: a.offset) == 4096)
+        #expect(allocator.release(offset: b.offset) == 8192)
+        #expect(allocator.used == 0)
+        #expect(allocator.freeBlockCount == 1)
+        #expect(allocator.largestFree == 1 << 20)
+    }
+
+    @Test func capacityIsBankSizeRoundedDown() {
+        let allocator = BankAllocator(size: 10_000, alignment: 4096)
+        #expect(allocator.capacity == 8192)
+        #expect(allocator.freeBytes == 8192)
+    }
+
+    @Test func exhaustionAndReuse() throws {
+        var allocator = BankAllocator(size: 16 * 4096, alignment: 4096)
+        var offsets: [UInt64] = []
+        while let block = allocator.allocate(4096) { offsets.append(block.offset) }
+        #expect(offsets.count == 16)
+        #expect(allocator.freeBytes == 0)
+        #expect(allocator.allocate(1) == nil)
+        allocator.release(offset: offsets[3])
+        #expect(allocator.allocate(4096)?.offset == offsets[3])
+    }
+
+    @Test func fragmentationNeedsContiguousSpace() throws {
+        var allocator = BankAllocator(size: 8 * 4096, alignment: 4096)
+        let blocks = (0..<8).map { _ in allocator.allocate(4096)! }
+        // Free every other block: 4 pages free, but none contiguous.
+        for block in blocks where block.offset / 4096 % 2 == 0 { allocator.release(offset: block.offset) }
+        #expect(allocator.freeBytes == 4 * 4096)
+        #expect(allocator.largestFree == 4096)
+        #expect(allocator.allocate(8192) == nil)
+        // Freeing a neighbour merges three pages into one block.
+        allocator.release(offset: 4096)
+        #expect(allocator.largestFree == 3 * 4096)
+        #expect(allocator.allocate(3 * 4096)?.offset == 0)
+    }
+
+    @Test func coalescesInAnyOrder() {
+        var allocator = BankAllocator(size: 64 * 4096, alignment: 4096)
+        var blocks = (0..<64).map { _ in allocator.allocate(4096)!.offset }
+        var rng = SplitMix(seed: 7)
+        blocks.shuffle(using: &rng)
+        for offset in blocks { allocator.release(offset: offset) }
+        #expect(allocator.freeBlockCount == 1)
+        #expect(allocator.freeBlocks.first?.size == 64 * 4096)
+    }
+
+    @Test func releaseOfUnknownOffsetChangesNothing() throws {
+        var allocator = BankAllocator(size: 4 * 4096, alignment: 4096)
+        let block = try unwrap(allocator.allocate(4096))
+        #expect(allocator.release(offset: 123) == nil)
+        #expect(allocator.release(offset: block.offset) == 4096)
+        #expect(allocator.release(offset: block.offset) == nil)
+        #expect(allocator.used == 0)
+    }
+
+    @Test func zeroAndHugeRequestsFail() {
+        var allocator = BankAllocator(size: 4 * 4096, alignment: 4096)
+        #expect(allocator.allocate(0) == nil)
+        #expect(allocator.allocate(UInt64.max) == nil)
+        #expect(allocator.used == 0)
+    }
+
+    /// Random allocate/free against a simple model: live blocks never overlap, accounting matches.
+    @Test func randomAgainstModel() throws {
+        var allocator = BankAllocator(size: 256 * 4096, alignment: 4096)
+        var live: [UInt64: UInt64] = [:]
+        var rng = SplitMix(seed: 42)
+        for _ in 0..<5000 {
+            if live.isEmpty || rng.next() % 3 != 0 {
+                let size = rng.next() % (6 * 4096) + 1
+                if let block = allocator.allocate(size) {
+                    for (start, length) in live {
+                        #expect(block.offset + block.reserved <= start || start + length <= block.offset)
+                    }
+                    live[block.offset] = block.reserved
+                } else {
+                    #expect(allocator.largestFree < (size + 4095) & ~4095)
+                }
+            } else {
+                let key = live.keys.sorted()[Int(rng.next() % UInt64(live.count))]
+                #expect(allocator.release(offset: key) == live.removeValue(forKey: key))
+            }
+            #expect(allocator.used == live.values.reduce(0, +))
+        }
+        for key in live.keys { allocator.release(offset: key) }
+        #expect(allocator.freeBlockCount == 1)
+    }
+}
+
+/// A small deterministic generator for tests.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The value, or a recorded issue and a throw.
+func unwrap<T>(_ value: T?, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+    try #require(value, sourceLocation: sourceLocation)
+}

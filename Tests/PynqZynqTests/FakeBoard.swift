@@ -37,7 +37,7 @@ final class FakeTree: Sendable {
 
     /// Creates (sparse) file `path` of `size` bytes.
     func makeFile(_ path: String, size: Int64) throws {
-        FileManager.default.createFile(atPath: url(path).path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url(path).path, contents: nil)
         let fd = Glibc.open(url(path).path, O_RDWR)
         defer { Glibc.close(fd) }
         guard ftruncate(fd, off_t(size)) == 0 else { throw Errno(errno) }
@@ -258,4 +258,22 @@ struct FakeBoard {
 
     /// Whether every descriptor and mapping made through the system interface is gone.
     var nothingLeaked: Bool { system.openDescriptors.isEmpty && system.liveMappings.isEmpty }
+}
+
+extension FakeTree {
+    /// A sparse 4 GiB `/dev/mem`: reads and writes at physical address A land at file offset A.
+    func addDevMem() throws { try makeFile("/dev/mem", size: 1 << 32) }
+
+    /// The 32-bit little-endian word at physical `address` of the fake `/dev/mem`.
+    func word(at address: UInt64) throws -> UInt32 {
+        let b = try bytes("/dev/mem", at: Int64(address), count: 4)
+        return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
+    }
+
+    func setWord(_ value: UInt32, at address: UInt64) throws {
+        let handle = try FileHandle(forWritingTo: url("/dev/mem"))
+        defer { try? handle.close() }
+        try handle.seek(toOffset: address)
+        try handle.write(contentsOf: withUnsafeBytes(of: value.littleEndian) { Data($0) })
+    }
 }

@@ -77,13 +77,4 @@ import Testing
         #endif
         #expect(bytes.allSatisfy { $0 == 1 })
     }
-
-    @Test func volatileRegisterAccess() {
-        var words: [UInt32] = [0, 0, 0, 0]
-        words.withUnsafeMutableBytes { raw in
-            czynq_mmio_write32(raw.baseAddress, 8, 0xDEAD_BEEF)
-            #expect(czynq_mmio_read32(raw.baseAddress, 8) == 0xDEAD_BEEF)
-        }
-        #expect(words == [0, 0, 0xDEAD_BEEF, 0])
-    }
 }

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import CZynq
+import CMMIO
 import PynqBackend
 
 /// `length` bytes of physical address space mapped through `/dev/mem` (pynq's `MMIO` on Zynq).
@@ -57,12 +57,12 @@ public final class PhysicalMemoryWindow: RegisterSpace, @unchecked Sendable {
 
     public func read32(offset: Int) throws -> UInt32 {
         try checkAccess(offset: offset)
-        return czynq_mmio_read32(try address(), offset)
+        return cmmio_load32(try address() + offset)
     }
 
     public func write32(offset: Int, _ value: UInt32) throws {
         try checkAccess(offset: offset)
-        czynq_mmio_write32(try address(), offset, value)
+        cmmio_store32(try address() + offset, value)
     }
 
     /// Unmaps the window (also done by deinit); later accesses throw.

@@ -5,7 +5,7 @@
 //    the compiler computes numbers, sizes and offsets for the architecture being built (armv7: 4-byte
 //    `unsigned long`, aarch64: 8-byte). Nothing here is a hand-typed request number.
 // 2. Data-cache maintenance by virtual address (aarch64 `dc cvac` / `dc civac`, line size from CTR_EL0).
-// 3. Volatile 32-bit loads and stores for memory-mapped registers.
+// (Volatile register loads and stores are CMMIO's.)
 #ifndef CZYNQ_H
 #define CZYNQ_H
 
@@ -167,17 +167,5 @@ size_t czynq_dcache_line_size(void);
 /// followed by `dsb sy`. Returns `CZYNQ_CACHE_UNSUPPORTED` without touching anything where user space
 /// cannot do it.
 czynq_cache_result czynq_dcache_maintain(void *addr, size_t size, czynq_cache_op op);
-
-// MARK: memory-mapped registers
-
-/// 32-bit load that the compiler may neither drop, merge nor reorder with other volatile accesses.
-static inline uint32_t czynq_mmio_read32(const void *base, size_t offset) {
-    return *(const volatile uint32_t *)((const char *)base + offset);
-}
-
-/// 32-bit store that the compiler may neither drop, merge nor reorder with other volatile accesses.
-static inline void czynq_mmio_write32(void *base, size_t offset, uint32_t value) {
-    *(volatile uint32_t *)((char *)base + offset) = value;
-}
 
 #endif

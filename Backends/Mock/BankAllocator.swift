@@ -1,6 +1,6 @@
 /// First-fit allocator over one bank's offsets `0 ..< size`: blocks are rounded up to `alignment`,
 /// free neighbours are merged at once, and every operation is O(log n) in the number of live and
-/// free blocks. Not thread-safe by itself (the bank wraps it in a `Mutex`).
+/// free blocks. Not thread-safe by itself (the bank wraps it in a `Locked`).
 package struct BankAllocator: Sendable {
     /// Allocation granularity and alignment in bytes (a power of two).
     package let alignment: UInt64

@@ -1,6 +1,5 @@
 import PynqBackend
 import PynqMetadataCore
-import Synchronization
 
 /// An in-process device with the semantics of a real card, for developing and testing host code
 /// without hardware (like swift-nio's `NIOEmbedded`): select it with `PYNQ_BACKEND=mock` or
@@ -31,7 +30,7 @@ public final class MockBackend: Backend {
     /// Allocation granularity and alignment in every bank.
     public let alignment: UInt64
     let system: SystemCalls
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     struct State {
         var loaded: Loaded?

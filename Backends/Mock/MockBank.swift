@@ -7,7 +7,6 @@ import Darwin
 #endif
 import PynqBackend
 import PynqMetadataCore
-import Synchronization
 
 /// One memory bank of the Mock device: its device address range, a host mapping of the same size
 /// (anonymous `mmap`, reserved without committing memory) and the allocator over it. Allocations keep
@@ -19,7 +18,7 @@ final class MockBank: Sendable {
     private let mappingAddress: UInt
     let mappingLength: Int
     private let system: SystemCalls
-    let allocator: Mutex<BankAllocator>
+    let allocator: Locked<BankAllocator>
 
     init(bank: MemoryBank, alignment: UInt64, system: SystemCalls) throws(BackendError) {
         guard bank.size > 0, bank.size <= UInt64(Int.max) else {
@@ -35,7 +34,7 @@ final class MockBank: Sendable {
         #endif
         let mapping = try system.mmap(mappingLength, PROT_READ | PROT_WRITE, flags, -1, 0)
         mappingAddress = UInt(bitPattern: mapping)
-        allocator = Mutex(BankAllocator(size: bank.size, alignment: alignment))
+        allocator = Locked(BankAllocator(size: bank.size, alignment: alignment))
     }
 
     deinit {
@@ -93,7 +92,7 @@ public final class MockAllocation: BackendAllocation {
     public let reservedByteCount: UInt64
     public let byteCount: Int
     public let cacheable: Bool
-    private let state = Mutex<(released: Bool, syncs: [MockSync])>((false, []))
+    private let state = Locked<(released: Bool, syncs: [MockSync])>((false, []))
 
     fileprivate init(bank: MockBank, offset: UInt64, reserved: UInt64, byteCount: Int, cacheable: Bool) {
         self.bank = bank

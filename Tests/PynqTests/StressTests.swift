@@ -1,6 +1,5 @@
 import PynqBackend
 import PynqMock
-import Synchronization
 import Testing
 import TestSupport
 @testable import Pynq
@@ -87,6 +86,6 @@ struct StressTests {
 
 /// State the stress tasks share.
 private final class Shared: Sendable {
-    let pool = Mutex<[PynqBuffer]>([])
-    let counts = Mutex((allocated: 0, sliced: 0, freed: 0))
+    let pool = Locked<[PynqBuffer]>([])
+    let counts = Locked((allocated: 0, sliced: 0, freed: 0))
 }

@@ -37,13 +37,22 @@ public final class MockBackend: Backend {
         var models: [String: MockKernelModel] = [:]
     }
 
-    /// What a download built.
-    struct Loaded: Sendable {
-        var identity: String
-        var description: OverlayDescription
-        var banks: [Int: MockBank]
-        var registers: [String: MockRegisterSpace]
-        var streams: [String: MockStream]
+    /// What a download built (a class, so that each call takes one reference, not a copy).
+    final class Loaded: Sendable {
+        let identity: String
+        let description: OverlayDescription
+        let banks: [Int: MockBank]
+        let registers: [String: MockRegisterSpace]
+        let streams: [String: MockStream]
+
+        init(identity: String, description: OverlayDescription, banks: [Int: MockBank],
+             registers: [String: MockRegisterSpace], streams: [String: MockStream]) {
+            self.identity = identity
+            self.description = description
+            self.banks = banks
+            self.registers = registers
+            self.streams = streams
+        }
     }
 
     /// A Mock device called `name` whose banks hand out `alignment`-byte aligned blocks.

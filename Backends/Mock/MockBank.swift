@@ -65,15 +65,24 @@ final class MockBank: Sendable {
         return MockAllocation(bank: self, offset: block.offset, reserved: block.reserved, byteCount: byteCount, cacheable: cacheable)
     }
 
-    /// Gives back the block at `offset`: its pages are returned to the system (and read as zero when
-    /// handed out again, as fresh device buffers do).
+    /// Blocks up to this size are zeroed in place when freed; larger ones go back to the system.
+    static let zeroInPlaceLimit = 64 << 10
+
+    /// Gives back the block at `offset`. Its bytes read as zero when handed out again, as fresh device
+    /// buffers do: small blocks are cleared with `memset` (their pages stay resident for the next
+    /// buffer, which keeps allocate+free cheap), larger ones are returned to the system with
+    /// `madvise(MADV_DONTNEED)`, so a freed 64 MiB buffer costs no memory.
     func release(offset: UInt64, reserved: UInt64) {
         let pointer = host(at: offset)
-        do {
-            try system.madvise(pointer, Int(reserved), MADV_DONTNEED)
-        } catch {
-            // The pages keep their contents; clear them so the next buffer still starts zeroed.
-            pointer.initializeMemory(as: UInt8.self, repeating: 0, count: Int(reserved))
+        if reserved <= UInt64(Self.zeroInPlaceLimit) {
+            memset(pointer, 0, Int(reserved))
+        } else {
+            do {
+                try system.madvise(pointer, Int(reserved), MADV_DONTNEED)
+            } catch {
+                // The pages keep their contents; clear them so the next buffer still starts zeroed.
+                memset(pointer, 0, Int(reserved))
+            }
         }
         allocator.withLock { _ = $0.release(offset: offset) }
     }

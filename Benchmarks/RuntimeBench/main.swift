@@ -4,7 +4,8 @@
 //
 //   swift build -c release --product RuntimeBench && .build/release/RuntimeBench
 //
-// Output: one line per measurement (median of `--runs` repetitions, default 7).
+// Output: one line per measurement (median of `--runs` repetitions, default 7). Fill and copy run
+// the baseline and our call alternately and report the median of the per-run ratios.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -87,19 +88,30 @@ memset(bBase, 2, size)
 let gib = Double(size) / Double(1 << 30)
 
 print("")
-print("64 MiB, GiB/s (median of \(runs) runs)\tpublic API\tbaseline\tratio")
-let memsetTime = measure { memset(aBase, 0, size) }
-let fillZero = try measure { try a.fill(UInt32(0)) }
-print("fill(0) vs memset\t\(format(gib / fillZero))\t\(format(gib / memsetTime))\t\(format(memsetTime / fillZero))")
-let fillPattern = try measure { try a.fill(UInt32(0xDEAD_BEEF)) }
-print("fill(0xDEADBEEF) vs memset\t\(format(gib / fillPattern))\t\(format(gib / memsetTime))\t\(format(memsetTime / fillPattern))")
-let memcpyTime = measure { memcpy(aBase, bBase, size) }
-let copyTime = try measure { try a.copy(from: b) }
-print("copy(from: buffer) vs memcpy\t\(format(gib / copyTime))\t\(format(gib / memcpyTime))\t\(format(memcpyTime / copyTime))")
+print("64 MiB, GiB/s (medians of \(runs) interleaved runs)\tpublic API\tbaseline\tratio")
+/// Times `baseline` and `api` alternately `runs` times; prints median bandwidths and the median of the
+/// per-run ratios (robust when other processes share the CPU).
+func compare(_ label: String, baseline: () -> Void, api: () throws -> Void) throws {
+    var base: [Double] = [], ours: [Double] = [], ratios: [Double] = []
+    for _ in 0..<runs {
+        var start = clock.now
+        baseline()
+        let b = seconds(clock.now - start)
+        start = clock.now
+        try api()
+        let o = seconds(clock.now - start)
+        base.append(b)
+        ours.append(o)
+        ratios.append(b / o)
+    }
+    print("\(label)\t\(format(gib / median(ours)))\t\(format(gib / median(base)))\t\(format(median(ratios)))")
+}
+try compare("fill(0) vs memset", baseline: { memset(aBase, 0, size) }, api: { try a.fill(UInt32(0)) })
+try compare("fill(0xDEADBEEF) vs memset", baseline: { memset(aBase, 0xAB, size) }, api: { try a.fill(UInt32(0xDEAD_BEEF)) })
+try compare("copy(from: buffer) vs memcpy", baseline: { memcpy(aBase, bBase, size) }, api: { try a.copy(from: b) })
 let array = [UInt32](repeating: 7, count: size / 4)
-let arrayCopy = try measure { try a.copy(from: array) }
-let arrayMemcpy = measure { array.withUnsafeBytes { _ = memcpy(aBase, $0.baseAddress!, size) } }
-print("copy(from: [UInt32]) vs memcpy\t\(format(gib / arrayCopy))\t\(format(gib / arrayMemcpy))\t\(format(arrayMemcpy / arrayCopy))")
+try compare("copy(from: [UInt32]) vs memcpy", baseline: { array.withUnsafeBytes { _ = memcpy(aBase, $0.baseAddress!, size) } },
+            api: { try a.copy(from: array) })
 a.free()
 b.free()
 try ol.free()

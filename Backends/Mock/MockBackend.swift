@@ -7,10 +7,11 @@ import PynqMetadataCore
 ///
 /// - **Memory**: downloading an overlay creates one bank per *used* memory of its MEM_TOPOLOGY, with
 ///   the bank's real base address and size. Each bank's host memory is one anonymous `mmap` of the
-///   bank's size (reserved, not committed); buffers are carved out of it by a first-fit allocator with
-///   `alignment`-byte granularity (4 KiB by default), so fragmentation and exhaustion behave as on a
-///   card and every operation costs O(log n) in live buffers. Freed pages go back to the system and a
-///   new buffer reads as zeros. `usage(memory:)` is our own accounting (`.accounting`).
+///   bank's size (reserved, not committed); buffers are carved out of it by a segregated-fit allocator
+///   with `alignment`-byte granularity (4 KiB by default), so fragmentation and exhaustion behave as
+///   on a card and every operation costs O(1) in live buffers (`BankAllocator`). A new buffer reads as
+///   zeros; freed blocks over 64 KiB go back to the system. `usage(memory:)` is our own accounting
+///   (`.accounting`).
 /// - **Registers**: every IP gets a register space whose words read back what was written. Kernels
 ///   with an HLS control protocol have a control register at offset 0 (AP_IDLE after reset).
 /// - **Kernels**: a `MockKernelModel` set with `setKernelModel(_:for:)` runs when AP_START is written

@@ -66,6 +66,9 @@ let package = Package(
 
         // MARK: Benchmarks (run in release: scripts/bench-vs-pynq.sh)
         .executableTarget(
+            name: "AlveoBench", dependencies: ["Pynq", "PynqAlveo", "PynqBackend", "PynqXclbin"],
+            path: "Benchmarks/AlveoBench", swiftSettings: strict),
+        .executableTarget(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
 

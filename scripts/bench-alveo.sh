@@ -23,10 +23,10 @@ value() { awk -v k="$1" '$1 == k { print $2 }' <<<"$results"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "XRT: XILINX_XRT=${XILINX_XRT:-} XCL_EMULATION_MODE=${XCL_EMULATION_MODE:-} (median ns per operation, $rounds rounds)"
-printf '%-22s %10s %10s %10s %10s %10s %12s %12s\n' operation "C API" "xrt::bo" backend PynqBuffer \
-  "backend/C" "PynqBuffer/C" "PynqBuffer/bo"
+printf '%-22s %10s %10s %10s %10s %10s %10s %10s\n' operation "C API" "xrt::bo" backend public \
+  "backend/C" "public/C" "public/bo"
 for op in alloc_map_free_4KiB alloc_map_free_1MiB sync_4KiB; do
-  c="$(value "c_$op")"; cpp="$(value "cpp_$op")"; be="$(value "backend_$op")"; buf="$(value "buffer_$op")"
-  printf '%-22s %10s %10s %10s %10s %10s %12s %12s\n' "$op" "$c" "$cpp" "$be" "$buf" \
+  c="$(value "c_$op")"; cpp="$(value "cpp_$op")"; be="$(value "backend_$op")"; buf="$(value "public_$op")"
+  printf '%-22s %10s %10s %10s %10s %10s %10s %10s\n' "$op" "$c" "$cpp" "$be" "$buf" \
     "$(ratio "$be" "$c")" "$(ratio "$buf" "$c")" "$(ratio "$buf" "$cpp")"
 done

@@ -3,8 +3,8 @@
 // of the time per call in batches of 1000). Run with scripts/bench-alveo.sh (release build, no-op
 // device). Prints one line per measurement: <name> <median ns per operation>.
 //   backend_*: AlveoBackend.allocate (xrtBOAlloc + xrtBOMap + xrtBOAddress) + release (xrtBOFree)
-//   buffer_*:  the same through the public PynqBuffer (allocation wrapped, then free())
-//   sync_*:    BackendAllocation.sync / PynqBuffer.flush of the whole 4 KiB buffer (xrtBOSync)
+//   public_*:  the public API: allocate(shape:dtype:target: ol.memory("bank0")) + PynqBuffer.free()
+//   *_sync_*:  BackendAllocation.sync / PynqBuffer.flush() of the whole 4 KiB buffer (xrtBOSync)
 import Foundation
 import Pynq
 import PynqAlveo
@@ -47,19 +47,26 @@ do {
         report("backend_alloc_map_free_\(label)", try medianNanoseconds(rounds: rounds, batch: batch) {
             try backend.allocate(byteCount: size, memory: memory, cacheable: false).release()
         })
-        report("buffer_alloc_map_free_\(label)", try medianNanoseconds(rounds: rounds, batch: batch) {
-            let allocation = try backend.allocate(byteCount: size, memory: memory, cacheable: false)
-            try PynqBuffer(allocation: allocation, shape: [size], dtype: .uint8).free()
-        })
     }
     let allocation = try backend.allocate(byteCount: 4096, memory: memory, cacheable: false)
     report("backend_sync_4KiB", try medianNanoseconds(rounds: rounds, batch: batch * 10) {
         try allocation.sync(.toDevice, offset: 0, length: 4096)
     })
-    let buffer = try PynqBuffer(allocation: allocation, shape: [4096], dtype: .uint8)
-    report("buffer_sync_4KiB", try medianNanoseconds(rounds: rounds, batch: batch * 10) { try buffer.flush() })
-    buffer.free()
+    allocation.release()
     backend.close()
+
+    // The public API, on a device of its own.
+    let ol = try Overlay(path, device: Device(backend: try AlveoBackend(index: 0)))
+    let bank = try ol.memory("bank0")
+    for (size, label) in [(4096, "4KiB"), (1 << 20, "1MiB")] {
+        report("public_alloc_map_free_\(label)", try medianNanoseconds(rounds: rounds, batch: batch) {
+            try allocate(shape: [size], dtype: "u1", target: bank).free()
+        })
+    }
+    let buffer = try allocate(shape: [4096], dtype: "u1", target: bank)
+    report("public_sync_4KiB", try medianNanoseconds(rounds: rounds, batch: batch * 10) { try buffer.flush() })
+    buffer.free()
+    try ol.free()
 } catch {
     FileHandle.standardError.write(Data("AlveoBench: \(error)\n".utf8))
     exit(1)

@@ -3,7 +3,7 @@
 // of the time per call in batches of 1000). Run with scripts/bench-alveo.sh (release build, no-op
 // device). Prints one line per measurement: <name> <median ns per operation>.
 //   backend_*: AlveoBackend.allocate (xrtBOAlloc + xrtBOMap + xrtBOAddress) + release (xrtBOFree)
-//   public_*:  the public API: allocate(shape:dtype:target: ol.memory("bank0")) + PynqBuffer.free()
+//   public_*:  the public API: allocate(shape:dtype: .uint8, target: ol.memory("bank0")) + PynqBuffer.free()
 //   *_sync_*:  BackendAllocation.sync / PynqBuffer.flush() of the whole 4 KiB buffer (xrtBOSync)
 import Foundation
 import Pynq
@@ -60,10 +60,10 @@ do {
     let bank = try ol.memory("bank0")
     for (size, label) in [(4096, "4KiB"), (1 << 20, "1MiB")] {
         report("public_alloc_map_free_\(label)", try medianNanoseconds(rounds: rounds, batch: batch) {
-            try allocate(shape: [size], dtype: "u1", target: bank).free()
+            try allocate(shape: [size], dtype: .uint8, target: bank).free()
         })
     }
-    let buffer = try allocate(shape: [4096], dtype: "u1", target: bank)
+    let buffer = try allocate(shape: [4096], dtype: .uint8, target: bank)
     report("public_sync_4KiB", try medianNanoseconds(rounds: rounds, batch: batch * 10) { try buffer.flush() })
     buffer.free()
     try ol.free()

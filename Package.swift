@@ -52,7 +52,7 @@ let package = Package(
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock", "CMMIO"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock", "PynqAlveo", "CMMIO"],
             swiftSettings: strict),
 
         // MARK: Command line
@@ -69,6 +69,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         // Compile-time check of CXRT/CUdev against XRT's and libudev's own headers (when installed).
@@ -76,7 +77,8 @@ let package = Package(
             name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",
             cSettings: [.unsafeFlags(["-I/usr/include/xrt", "-I/opt/xilinx/xrt/include"])]),
         .testTarget(
-            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "CHeaderChecks", "TestSupport"], swiftSettings: strict),
+            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "CHeaderChecks", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
         // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import PynqAlveo
 import PynqBackend
 import PynqMock
 
@@ -6,6 +7,7 @@ extension Device {
     /// and only when asked for (`PYNQ_BACKEND=mock` or `Device.select(.mock)`).
     /// A backend module adds its `BackendProbe` here, before `MockBackend.probe`.
     static let registry: [BackendProbe] = [
+        AlveoBackend.probe,
         MockBackend.probe,
     ]
 }

@@ -78,3 +78,21 @@ extension Double: KernelCallArgument {
         try parameter.encode(floating: self, ip: ip)
     }
 }
+
+extension PynqBuffer: KernelCallArgument {
+    /// The buffer's allocation and this view's byte offset in it, for a pointer argument.
+    /// - Throws: `KernelCallError.argumentType` for a scalar argument, `PynqBufferError.freed` after `free()`.
+    public func kernelArgumentValue(for parameter: KernelSignature.Parameter, ip: String) throws -> KernelArgumentValue {
+        guard parameter.kind == .pointer else {
+            throw KernelCallError.argumentType(ip: ip, argument: parameter.name, cType: parameter.cType, given: "PynqBuffer")
+        }
+        guard !isFreed else { throw PynqBufferError.freed }
+        return .buffer(storage.allocation, offset: byteOffset)
+    }
+}
+
+extension TypedPynqBuffer: KernelCallArgument {
+    public func kernelArgumentValue(for parameter: KernelSignature.Parameter, ip: String) throws -> KernelArgumentValue {
+        try buffer.kernelArgumentValue(for: parameter, ip: ip)
+    }
+}

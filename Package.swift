@@ -27,7 +27,12 @@ let package = Package(
             name: "PynqXclbin",
             dependencies: ["PynqMetadataCore", "PynqXML", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: strict),
-        .target(name: "PynqHWH", dependencies: ["PynqMetadataCore", "PynqXML"], swiftSettings: strict),
+        .target(
+            name: "PynqHWH",
+            dependencies: [
+                "PynqMetadataCore", "PynqXML", .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strict),
         .target(name: "PynqBitstream", dependencies: ["PynqMetadataCore"], swiftSettings: strict),
         .target(
             name: "PynqMetadata",
@@ -58,7 +63,10 @@ let package = Package(
         // MARK: Command line
         .executableTarget(
             name: "PynqCLI",
-            dependencies: ["PynqMetadata", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "PynqMetadata", "Pynq", "PynqAlveo", "PynqBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict),
 
         // MARK: Benchmarks (run in release: scripts/bench-vs-pynq.sh)
@@ -81,7 +89,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
-        // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
     ]

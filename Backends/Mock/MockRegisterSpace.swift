@@ -44,7 +44,11 @@ public final class MockRegisterSpace: RegisterSpace {
         try checkAccess(offset: offset)
         if let memory { return memory.address.storeBytes(of: value, toByteOffset: offset, as: UInt32.self) }
         guard offset == 0, let onStart, value & KernelControl.apStart != 0 else {
-            words.withLock { $0[offset] = value }
+            // The status bits of a control register (AP_DONE, AP_IDLE, AP_READY) are read-only.
+            let status = KernelControl.apDone | KernelControl.apIdle | KernelControl.apReady
+            words.withLock { words in
+                words[offset] = offset == 0 && onStart != nil ? (value & ~status) | ((words[0] ?? 0) & status) : value
+            }
             return
         }
         words.withLock { $0[0] = value & ~KernelControl.apIdle }

@@ -84,3 +84,28 @@ public enum IPDriverError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension OverlayItem {
+    /// `DefaultIP.mmio` of the IP.
+    public var mmio: MMIO { get throws { try asIP.mmio } }
+    /// `DefaultIP.registerMap` of the IP.
+    public var registerMap: RegisterMap { get throws { try asIP.registerMap } }
+    /// `DefaultIP.signature` of the IP.
+    public var signature: KernelSignature? { get throws { try asIP.signature } }
+
+    /// `DefaultIP.start(...)`.
+    @discardableResult
+    public func start(_ arguments: any KernelCallArgument..., route: KernelStartRoute = .automatic) throws -> KernelHandle {
+        try asIP.start(arguments: arguments, route: route)
+    }
+
+    /// `DefaultIP.call(...)`.
+    public func call(_ arguments: any KernelCallArgument..., route: KernelStartRoute = .automatic) throws {
+        try asIP.start(arguments: arguments, route: route).wait()
+    }
+
+    /// `DefaultIP.call(...)`, suspending until the kernel finishes.
+    public func call(_ arguments: any KernelCallArgument..., route: KernelStartRoute = .automatic) async throws {
+        try await asIP.start(arguments: arguments, route: route).wait()
+    }
+}

@@ -80,6 +80,9 @@ let package = Package(
         .executableTarget(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
+        .executableTarget(
+            name: "IPBench", dependencies: ["Pynq", "PynqBackend", "PynqMock", "PynqMetadataCore"], path: "Benchmarks/IPBench",
+            swiftSettings: strict),
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),

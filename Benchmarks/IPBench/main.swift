@@ -3,6 +3,7 @@
 // Run it in release: scripts/bench-mmio-vs-pynq.sh (which also times pynq 4.0.0 on the same kind of
 // mapping), or `swift build -c release --product IPBench && .build/release/IPBench [--iterations N]`.
 // Output: one tab-separated line per operation: name, median ns/op, min ns/op, runs.
+import Foundation
 import Pynq
 import PynqBackend
 import PynqMetadataCore

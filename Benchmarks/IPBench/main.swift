@@ -9,18 +9,26 @@ import PynqBackend
 import PynqMetadataCore
 import PynqMock
 
-var iterations = 20_000_000
-var runs = 7
-var arguments = CommandLine.arguments.dropFirst().makeIterator()
-while let argument = arguments.next() {
-    switch argument {
-    case "--iterations": iterations = Int(arguments.next() ?? "") ?? iterations
-    case "--runs": runs = Int(arguments.next() ?? "") ?? runs
-    default:
-        print("usage: IPBench [--iterations N] [--runs N]")
-        exit(2)
+/// `--iterations N` (operations per timed run) and `--runs N` (timed runs; the median is reported).
+struct Options {
+    var iterations = 20_000_000
+    var runs = 7
+
+    init(_ arguments: [String]) {
+        var arguments = arguments.makeIterator()
+        while let argument = arguments.next() {
+            switch argument {
+            case "--iterations": iterations = Int(arguments.next() ?? "") ?? iterations
+            case "--runs": runs = Int(arguments.next() ?? "") ?? runs
+            default:
+                print("usage: IPBench [--iterations N] [--runs N]")
+                exit(2)
+            }
+        }
     }
 }
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+let iterations = options.iterations
 
 /// An AXI interrupt controller's registers (as in zcu104_base.hwh): a plain IP, so the Mock maps its
 /// registers into host memory as a Zynq board's /dev/mem mapping would.
@@ -68,7 +76,7 @@ func pynqReadLoop(_ ip: DefaultIP, _ count: Int) throws -> UInt32 {
 }
 
 /// Median and minimum ns per operation of `body(iterations)` over `runs` runs.
-func measure(_ name: String, _ count: Int, _ body: (Int) throws -> Void) rethrows {
+func measure(_ name: String, _ count: Int, runs: Int = options.runs, _ body: (Int) throws -> Void) rethrows {
     try body(count / 10)  // warm up
     var samples: [Double] = []
     let clock = ContinuousClock()

@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "PynqMetadata", targets: ["PynqMetadata"]),
         .library(name: "Pynq", targets: ["Pynq"]),
         .executable(name: "pynq", targets: ["PynqCLI"]),
+        .executable(name: "memory-and-streams", targets: ["memory-and-streams"]),
+        .executable(name: "allocate", targets: ["allocate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,8 +59,13 @@ let package = Package(
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock", "PynqAlveo", "CMMIO"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "PynqAlveo", "CMMIO"],
             swiftSettings: strict),
+
+        // MARK: Examples (the seed documents as programs; run on the Mock backend)
+        .executableTarget(name: "make-overlays", dependencies: ["Pynq", "PynqMock"], path: "Examples/make-overlays", swiftSettings: strict),
+        .executableTarget(name: "memory-and-streams", dependencies: ["Pynq"], path: "Examples/memory-and-streams", swiftSettings: strict),
+        .executableTarget(name: "allocate", dependencies: ["Pynq"], path: "Examples/allocate", swiftSettings: strict),
 
         // MARK: Command line
         .executableTarget(
@@ -79,7 +86,7 @@ let package = Package(
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqXclbin", "TestSupport"], swiftSettings: strict),
         // Compile-time check of CXRT/CUdev against XRT's and libudev's own headers (when installed).
         .target(
             name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",

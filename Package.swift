@@ -55,11 +55,16 @@ let package = Package(
             path: "Backends/Alveo", swiftSettings: strict),
         // Volatile loads and stores for MMIO (static inline C, so Swift inlines each access).
         .target(name: "CMMIO", path: "CModules/CMMIO"),
+        // Zynq: CMA buffers (xlnk, u-dma-buf), /dev/mem MMIO, fpga_manager; C side: xlnk ABI, cache maintenance.
+        .target(name: "CZynq", path: "CModules/CZynq"),
+        .target(
+            name: "PynqZynq", dependencies: ["PynqBackend", "PynqMetadataCore", "PynqBitstream", "CZynq", "CMMIO"],
+            path: "Backends/Zynq", swiftSettings: strict),
 
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "PynqAlveo", "CMMIO"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "PynqAlveo", "PynqZynq", "CMMIO"],
             swiftSettings: strict),
 
         // MARK: Examples (the seed documents as programs; run on the Mock backend)
@@ -96,6 +101,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqZynqTests", dependencies: ["PynqZynq", "CZynq", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

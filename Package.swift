@@ -58,7 +58,7 @@ let package = Package(
         // Zynq: CMA buffers (xlnk, u-dma-buf), /dev/mem MMIO, fpga_manager; C side: xlnk ABI, cache maintenance.
         .target(name: "CZynq", path: "CModules/CZynq"),
         .target(
-            name: "PynqZynq", dependencies: ["PynqBackend", "PynqMetadataCore", "PynqBitstream", "CZynq", "CMMIO"],
+            name: "PynqZynq", dependencies: ["PynqBackend", "PynqMetadataCore", "PynqBitstream", "PynqHWH", "CZynq", "CMMIO"],
             path: "Backends/Zynq", swiftSettings: strict),
 
         // MARK: Runtime (public API; owns no OS call)
@@ -101,7 +101,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PynqZynqTests", dependencies: ["PynqZynq", "CZynq", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "PynqZynqTests", dependencies: ["PynqZynq", "CZynq", "Pynq", "PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

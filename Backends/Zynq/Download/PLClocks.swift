@@ -19,11 +19,12 @@ public enum ZynqFamily: String, Sendable, Hashable {
     var divisorShifts: (UInt32, UInt32) { self == .zynq7000 ? (8, 20) : (8, 16) }
 
     /// The family whose processing system the overlay contains (`processing_system7` /
-    /// `zynq_ultra_ps_e`), if any.
+    /// `zynq_ultra_ps_e` in its IPs or its `ip_dict` types), if any.
     public static func of(_ description: OverlayDescription) -> ZynqFamily? {
-        for ip in description.ips {
-            if ip.type.contains(":processing_system7:") { return .zynq7000 }
-            if ip.type.contains(":zynq_ultra_ps_e:") { return .zynqUltraScale }
+        let types = description.ips.map(\.type) + description.ipDict.keys.compactMap { description.ipDict[$0]?["type"]?.stringValue }
+        for type in types {
+            if type.contains(":processing_system7:") { return .zynq7000 }
+            if type.contains(":zynq_ultra_ps_e:") { return .zynqUltraScale }
         }
         return nil
     }

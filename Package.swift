@@ -69,7 +69,8 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], swiftSettings: strict),
+        .testTarget(
+            name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], exclude: ["Resources"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         // Compile-time check of CXRT/CUdev against XRT's and libudev's own headers (when installed).

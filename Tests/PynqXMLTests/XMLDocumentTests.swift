@@ -62,6 +62,17 @@ import TestSupport
         }
     }
 
+    @Test func elementsKnowTheirByteOffset() throws {
+        let text = "<?xml version=\"1.0\"?>\n<root>\n  <a/><b x='1'>t</b>\n</root>"
+        let doc = try XMLDocument(string: text)
+        let bytes = Array(text.utf8)
+        #expect(doc.root.byteOffset == 22)
+        for element in doc.allElements {
+            #expect(bytes[element.byteOffset] == UInt8(ascii: "<"))
+            #expect(Array(bytes[(element.byteOffset + 1)...].prefix(element.name.utf8.count)) == Array(element.name.utf8))
+        }
+    }
+
     @Test func invalidUTF8IsRejected() {
         for bad: [UInt8] in [[0xC3], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0]] {
             let bytes = Array("<a>".utf8) + bad + Array("</a>".utf8)

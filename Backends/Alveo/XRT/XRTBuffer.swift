@@ -9,13 +9,20 @@ final class XRTBuffer: @unchecked Sendable {
     /// Memory group the buffer was allocated in.
     let group: UInt32
     let flags: XRTBufferFlags
+    /// The buffer this one is a slice of (sub-buffers are not counted in the device's accounting and
+    /// keep their parent alive).
+    let parent: XRTBuffer?
 
-    init(device: XRTDevice, handle: UnsafeMutableRawPointer, size: Int, group: UInt32, flags: XRTBufferFlags) {
+    init(
+        device: XRTDevice, handle: UnsafeMutableRawPointer, size: Int, group: UInt32, flags: XRTBufferFlags,
+        parent: XRTBuffer? = nil
+    ) {
         self.device = device
         self.handle = handle
         self.size = size
         self.group = group
         self.flags = flags
+        self.parent = parent
     }
 
     deinit { free() }
@@ -56,12 +63,27 @@ final class XRTBuffer: @unchecked Sendable {
             "bank \(group), \(length) bytes at offset \(offset) \(direction)")
     }
 
+    /// A buffer object for bytes `offset ..< offset + length` of this one (`xrtBOSubAlloc`), e.g. to
+    /// pass a slice as a kernel argument.
+    func subBuffer(offset: Int, length: Int) throws(AlveoError) -> XRTBuffer {
+        let bo = try live("xrtBOSubAlloc")
+        guard offset >= 0, length > 0, offset <= size, length <= size - offset else {
+            throw .invalidArgument(
+                context: "xrtBOSubAlloc on bank \(group)",
+                reason: "bytes \(offset) ..< \(offset + length) are outside the \(size)-byte buffer")
+        }
+        clearErrno()
+        let sub = try xrt.unwrap(
+            xrt.api.xrtBOSubAlloc(bo, length, offset), "xrtBOSubAlloc", "bank \(group), \(length) bytes at \(offset)")
+        return XRTBuffer(device: device, handle: sub, size: length, group: group, flags: flags, parent: self)
+    }
+
     /// Gives the buffer back to XRT (unmaps it). Later calls do nothing.
     func free() {
         guard let bo = handle else { return }
         handle = nil
         _ = xrt.api.xrtBOFree(bo)
-        device.record(group: group, buffers: -1, bytes: size)
+        if parent == nil { device.record(group: group, buffers: -1, bytes: size) }
     }
 }
 

@@ -16,6 +16,8 @@ final class XRTLibrary: @unchecked Sendable {
     let deviceLayer: String
     /// Where XRT's error messages are read from (nil when the user configures XRT's logging).
     let messages: XRTMessageLog?
+    /// Table edits applied on top of what was bound (fault injection), HAL functions included.
+    private let edits: [@Sendable (inout cxrt_api) -> Void]
     private let halLock = NSLock()
     nonisolated(unsafe) private var hal: cxrt_api?
 
@@ -37,7 +39,11 @@ final class XRTLibrary: @unchecked Sendable {
 
     static let libraryName = "libxrt_coreutil.so.2"
 
-    private init(path: String, api: cxrt_api, deviceLayer: String, messages: XRTMessageLog?) {
+    private init(
+        path: String, api: cxrt_api, deviceLayer: String, messages: XRTMessageLog?,
+        edits: [@Sendable (inout cxrt_api) -> Void] = []
+    ) {
+        self.edits = edits
         self.path = path
         self.api = api
         self.deviceLayer = deviceLayer
@@ -106,10 +112,10 @@ final class XRTLibrary: @unchecked Sendable {
     }
 
     /// A copy whose table is edited by `edit` (fault injection in tests).
-    func replacing(_ edit: (inout cxrt_api) -> Void) -> XRTLibrary {
+    func replacing(_ edit: @escaping @Sendable (inout cxrt_api) -> Void) -> XRTLibrary {
         var table = api
         edit(&table)
-        return XRTLibrary(path: path, api: table, deviceLayer: deviceLayer, messages: messages)
+        return XRTLibrary(path: path, api: table, deviceLayer: deviceLayer, messages: messages, edits: edits + [edit])
     }
 
     /// The table with the device layer's HAL functions bound (XRT loads its device layer when it
@@ -120,8 +126,28 @@ final class XRTLibrary: @unchecked Sendable {
         if let hal { return hal }
         var table = api
         cxrt_bind_hal(&table)
+        for edit in edits { edit(&table) }
         if table.xclProbe != nil { hal = table }
         return table
+    }
+
+    /// Number of devices XRT's device layer sees (`xclProbe`; the layer is loaded by a first
+    /// `xrtDeviceOpen`). Without `xclProbe`, counts the indices `xrtDeviceOpen` accepts.
+    func deviceCount() -> Int {
+        var hal = halAPI
+        if hal.xclProbe == nil {
+            if let device = api.xrtDeviceOpen(0) { _ = api.xrtDeviceClose(device) }
+            hal = halAPI
+        }
+        _ = messages?.takeErrors()
+        if let probe = hal.xclProbe { return Int(probe()) }
+        var count: UInt32 = 0
+        while count < 64, let device = api.xrtDeviceOpen(count) {
+            _ = api.xrtDeviceClose(device)
+            count += 1
+        }
+        _ = messages?.takeErrors()
+        return Int(count)
     }
 
     // MARK: Failures

@@ -78,7 +78,8 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
     public var loadedOverlay: OverlayImage? { state.withLock { $0.loaded } }
 
     /// Downloads a full bitstream: `image.bytes` is a `.bit` file. PL clocks are set from the overlay's
-    /// `clock_dict` first (as pynq's `Overlay.download`), then the `.bin` image is written to
+    /// `clock_dict` first (as pynq's `Overlay.download`: enabled clocks get the design's divisors, the
+    /// others 100 MHz from their source PLL), then the `.bin` image is written to
     /// `/lib/firmware/<stem>.bin` and loaded by the FPGA manager with flags 0.
     /// - Throws: `ZynqError.buffersLive` while buffers are allocated; `.badBitstream`, `.noFPGAManager`,
     ///   `.downloadFailed`, `.badClock`, `.permissionDenied`, `.systemCall` otherwise.
@@ -86,7 +87,7 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
         try refuseWhileBuffersLive()
         let bin = try binImage(image)
         let family = configuration.family ?? ZynqFamily.of(image.description) ?? ZynqFamily.host
-        let clocks = try PLClockSetting.enabled(in: image.description.clockDict)
+        let clocks = try PLClockSetting.settings(in: image.description.clockDict)
         if !clocks.isEmpty {
             guard let family else {
                 throw ZynqError.badClock(index: clocks[0].index,

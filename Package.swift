@@ -85,12 +85,17 @@ let package = Package(
         .executableTarget(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
+        .executableTarget(
+            name: "IPBench", dependencies: ["Pynq", "PynqBackend", "PynqMock", "PynqMetadataCore"], path: "Benchmarks/IPBench",
+            swiftSettings: strict),
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
+        // IP access (MMIO, register maps, kernel calls, drivers).
+        .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqXclbin", "TestSupport"], swiftSettings: strict),
         // Compile-time check of CXRT/CUdev against XRT's and libudev's own headers (when installed).
         .target(
@@ -100,7 +105,6 @@ let package = Package(
             name: "PynqAlveoTests", dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "CHeaderChecks", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "PynqZynqTests", dependencies: ["PynqZynq", "CZynq", "Pynq", "PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "PynqMetadata", targets: ["PynqMetadata"]),
         .library(name: "Pynq", targets: ["Pynq"]),
         .executable(name: "pynq", targets: ["PynqCLI"]),
+        .executable(name: "memory-and-streams", targets: ["memory-and-streams"]),
+        .executable(name: "allocate", targets: ["allocate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,12 +55,22 @@ let package = Package(
             path: "Backends/Alveo", swiftSettings: strict),
         // Volatile loads and stores for MMIO (static inline C, so Swift inlines each access).
         .target(name: "CMMIO", path: "CModules/CMMIO"),
+        // Zynq: CMA buffers (xlnk, u-dma-buf), /dev/mem MMIO, fpga_manager; C side: xlnk ABI, cache maintenance.
+        .target(name: "CZynq", path: "CModules/CZynq"),
+        .target(
+            name: "PynqZynq", dependencies: ["PynqBackend", "PynqMetadataCore", "PynqBitstream", "PynqHWH", "CZynq", "CMMIO"],
+            path: "Backends/Zynq", swiftSettings: strict),
 
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock", "PynqAlveo", "CMMIO"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "PynqAlveo", "PynqZynq", "CMMIO"],
             swiftSettings: strict),
+
+        // MARK: Examples (the seed documents as programs; run on the Mock backend)
+        .executableTarget(name: "make-overlays", dependencies: ["Pynq", "PynqMock"], path: "Examples/make-overlays", swiftSettings: strict),
+        .executableTarget(name: "memory-and-streams", dependencies: ["Pynq"], path: "Examples/memory-and-streams", swiftSettings: strict),
+        .executableTarget(name: "allocate", dependencies: ["Pynq"], path: "Examples/allocate", swiftSettings: strict),
 
         // MARK: Command line
         .executableTarget(
@@ -73,13 +85,18 @@ let package = Package(
         .executableTarget(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
+        .executableTarget(
+            name: "IPBench", dependencies: ["Pynq", "PynqBackend", "PynqMock", "PynqMetadataCore"], path: "Benchmarks/IPBench",
+            swiftSettings: strict),
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
+        // IP access (MMIO, register maps, kernel calls, drivers).
+        .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqXclbin", "TestSupport"], swiftSettings: strict),
         // Compile-time check of CXRT/CUdev against XRT's and libudev's own headers (when installed).
         .target(
             name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",
@@ -88,7 +105,8 @@ let package = Package(
             name: "PynqAlveoTests", dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "CHeaderChecks", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadataCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "PynqZynqTests", dependencies: ["PynqZynq", "CZynq", "Pynq", "PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

@@ -13,7 +13,7 @@ struct DevicesCommandTests {
             unset.flatMap { ["-u", $0] } + ["PYNQ_BACKEND=", pynq.path, "devices"] + arguments)
     }
 
-    @Test("lists XRT's no-op device under the Alveo backend, and the Mock backend as not probed")
+    @Test("lists XRT's no-op device under the Alveo backend, why Zynq found nothing, and the Mock backend as not probed")
     func listsNoopDevice() throws {
         let result = try devices([])
         #expect(result.status == 0)
@@ -21,6 +21,7 @@ struct DevicesCommandTests {
             result.stdout == """
                 alveo: 1 device
                   [0] xrt device 0  (XRT device 0, emulated: XCL_EMULATION_MODE=noop)
+                zynq: no device: /sys/class/fpga_manager/fpga0/firmware not found: not a Zynq board, or its kernel has no FPGA manager
                 mock: not probed unless asked for (PYNQ_BACKEND=mock)
 
                 """)

@@ -1,6 +1,7 @@
 import PynqAlveo
 import PynqBackend
 import PynqMock
+import PynqZynq
 
 extension Device {
     /// Every backend this build knows, in probing order: real hardware first, the Mock backend last
@@ -8,6 +9,7 @@ extension Device {
     /// A backend module adds its `BackendProbe` here, before `MockBackend.probe`.
     static let registry: [BackendProbe] = [
         AlveoBackend.probe,
+        ZynqBackend.probe,
         MockBackend.probe,
     ]
 }

@@ -55,6 +55,8 @@ let package = Package(
             path: "Backends/Alveo", swiftSettings: strict),
         // Volatile loads and stores for MMIO (static inline C, so Swift inlines each access).
         .target(name: "CMMIO", path: "CModules/CMMIO"),
+        // Pattern fill at memset speed (`rep stosq` on x86-64) for PynqBuffer.fill.
+        .target(name: "CPynqFill", path: "CModules/CPynqFill"),
         // Zynq: CMA buffers (xlnk, u-dma-buf), /dev/mem MMIO, fpga_manager; C side: xlnk ABI, cache maintenance.
         .target(name: "CZynq", path: "CModules/CZynq"),
         .target(
@@ -64,7 +66,7 @@ let package = Package(
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "PynqAlveo", "PynqZynq", "CMMIO"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "PynqAlveo", "PynqZynq", "CMMIO", "CPynqFill"],
             swiftSettings: strict),
 
         // MARK: Examples (the seed documents as programs; run on the Mock backend)
@@ -92,7 +94,8 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], swiftSettings: strict),
+        .testTarget(
+            name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], exclude: ["Resources"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         // IP access (MMIO, register maps, kernel calls, drivers).
         .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadata", "TestSupport"], swiftSettings: strict),

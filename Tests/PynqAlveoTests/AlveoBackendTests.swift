@@ -129,7 +129,7 @@ struct AlveoBackendTests {
     func releaseAfterClose() throws {
         let (backend, _, _) = try loadedBackend()
         let allocation = try backend.allocate(byteCount: 4096, memory: 0, cacheable: false)
-        let device = try #require((allocation as? AlveoAllocation)?.buffer.device)
+        let device = try #require((allocation as? AlveoAllocation)?.device)
         backend.close()
         #expect(device.liveBuffers == 1)
         allocation.release()

@@ -62,3 +62,46 @@ struct AlveoPublicAPITests {
         try ol.free()
     }
 }
+
+/// `ol.krnl_vadd_1.call(a, b, c, n)` on the Alveo backend: arguments packed from the xclbin's argument
+/// list into an XRT run.
+@Suite("Kernel calls on the Alveo backend", .serialized)
+struct AlveoKernelCallTests {
+    /// The blocking forms (kept out of the async test, where `call` means the async overload).
+    func blockingCalls(_ ol: Overlay, _ a: PynqBuffer, _ b: PynqBuffer, _ c: PynqBuffer, _ n: Int) throws {
+        try ol.krnl_vadd_1.call(a, b, c, UInt32(n))
+        let handle = try ol.krnl_vadd_1.start(a, b, c, UInt32(n))
+        try handle.wait()
+        #expect(try handle.isDone)
+        // A slice as an argument (a sub-buffer at its offset).
+        try ol.krnl_vadd_1.call(a[16...], b[16...], c[16...], UInt32(n - 16))
+        // The register route: the no-op layer refuses register access, with XRT's message.
+        do {
+            try ol.krnl_vadd_1.call(a, b, c, UInt32(n), route: .registers)
+            Issue.record("the no-op layer accepted register access")
+        } catch {
+            #expect("\(error)".contains("Operation not permitted"))
+        }
+        // Wrong arguments are refused before XRT sees them.
+        #expect(throws: (any Error).self) { try ol.krnl_vadd_1.call(a, b, c) }
+    }
+
+    @Test("call, start + wait, and async call of krnl_vadd complete through XRT runs")
+    func vadd() async throws {
+        let device = Device(backend: try AlveoBackend(index: 0))
+        let ol = try Overlay(vaddXclbin, device: device)
+        let bank = try ol.memory("bank0")
+        let n = 512
+        let a = try allocate(shape: [n], dtype: "u4", target: bank)
+        let b = try allocate(shape: [n], dtype: "u4", target: bank)
+        let c = try allocate(shape: [n], dtype: "u4", target: bank)
+        try a.flush()
+        try b.flush()
+        try blockingCalls(ol, a, b, c, n)
+        try await ol.krnl_vadd_1.call(a, b, c, UInt32(n))
+
+        for buffer in [a, b, c] { buffer.free() }
+        #expect(try bank.numBuffers == 0)
+        try ol.free()
+    }
+}

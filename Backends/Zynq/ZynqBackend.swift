@@ -40,6 +40,7 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
 
     private struct State {
         var loaded: OverlayImage?
+        var warnings: [String] = []
         var partials: [OverlayImage] = []
         var allocator: (any CMAAllocator)?
     }
@@ -77,16 +78,23 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
     /// The overlay downloaded last (full), if any.
     public var loadedOverlay: OverlayImage? { state.withLock { $0.loaded } }
 
-    /// Downloads a full bitstream: `image.bytes` is a `.bit` file. PL clocks are set from the overlay's
-    /// `clock_dict` first (as pynq's `Overlay.download`), then the `.bin` image is written to
-    /// `/lib/firmware/<stem>.bin` and loaded by the FPGA manager with flags 0.
+    /// Downloads a full bitstream: `image.bytes` is a `.bit` file. As pynq: the DFX shutdown managers of
+    /// the overlay loaded before are asked to decouple; PL clocks are set from the overlay's
+    /// `clock_dict` (enabled clocks get the design's divisors, the others 100 MHz from their source
+    /// PLL); the `.bin` image is written to `/lib/firmware/<stem>.bin` and loaded by the FPGA manager
+    /// with flags 0; on Zynq UltraScale+ the AXI port widths are set from the PS parameters.
     /// - Throws: `ZynqError.buffersLive` while buffers are allocated; `.badBitstream`, `.noFPGAManager`,
     ///   `.downloadFailed`, `.badClock`, `.permissionDenied`, `.systemCall` otherwise.
     public func download(_ image: OverlayImage) throws {
         try refuseWhileBuffersLive()
         let bin = try binImage(image)
         let family = configuration.family ?? ZynqFamily.of(image.description) ?? ZynqFamily.host
-        let clocks = try PLClockSetting.enabled(in: image.description.clockDict)
+        let portWidths = try ProcessingSystemSetup.portWidths(image.description, family: family)
+        var warnings: [String] = []
+        if let previous = state.withLock({ $0.loaded }) {
+            warnings += try ProcessingSystemSetup.shutDown(previous.description, system: system)
+        }
+        let clocks = try PLClockSetting.settings(in: image.description.clockDict)
         if !clocks.isEmpty {
             guard let family else {
                 throw ZynqError.badClock(index: clocks[0].index,
@@ -95,11 +103,18 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
             for clock in clocks { try clock.write(family: family, system: system) }
         }
         try FPGAManager(system: system).program(binName: binName(image), image: bin, partial: false)
+        // The fabric now holds the new design, whatever follows.
         state.withLock {
             $0.loaded = image
             $0.partials = []
+            $0.warnings = warnings
         }
+        try ProcessingSystemSetup.apply(portWidths, system: system)
     }
+
+    /// What the last full download reported without failing (e.g. a DFX shutdown manager that did not
+    /// acknowledge), as pynq's warnings.
+    public var downloadWarnings: [String] { state.withLock { $0.warnings } }
 
     /// Downloads a partial bitstream (DFX reconfigurable module) into the loaded overlay: FPGA manager
     /// flags 1; the partial's IPs become reachable through `registers(for:)` / `mmio`.

@@ -261,8 +261,18 @@ struct FakeBoard {
 }
 
 extension FakeTree {
-    /// A sparse 4 GiB `/dev/mem`: reads and writes at physical address A land at file offset A.
-    func addDevMem() throws { try makeFile("/dev/mem", size: 1 << 32) }
+    /// A sparse 4 GiB `/dev/mem`: reads and writes at physical address A land at file offset A. The PS
+    /// PLLs are set up as on a board: Zynq-7000 IO PLL ×20 (1000 MHz from 50 MHz), ARM PLL ×40,
+    /// DDR PLL ×32; UltraScale+ IOPLL ×45 (1500 MHz from 33.333 MHz), RPLL ×72 / 2, DPLL ×64.
+    func addDevMem() throws {
+        try makeFile("/dev/mem", size: 1 << 32)
+        try setWord(20 << 12, at: 0xF800_0108)
+        try setWord(40 << 12, at: 0xF800_0100)
+        try setWord(32 << 12, at: 0xF800_0104)
+        try setWord(45 << 8, at: 0xFF5E_0020)
+        try setWord(72 << 8 | 1 << 16, at: 0xFF5E_0030)
+        try setWord(64 << 8, at: 0xFD1A_002C)
+    }
 
     /// The 32-bit little-endian word at physical `address` of the fake `/dev/mem`.
     func word(at address: UInt64) throws -> UInt32 {

@@ -85,6 +85,9 @@ let package = Package(
 
         // MARK: Benchmarks (run in release: scripts/bench-vs-pynq.sh)
         .executableTarget(
+            name: "AlveoBench", dependencies: ["Pynq", "PynqAlveo", "PynqBackend", "PynqXclbin"],
+            path: "Benchmarks/AlveoBench", swiftSettings: strict),
+        .executableTarget(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
         .executableTarget(
@@ -105,7 +108,8 @@ let package = Package(
             name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",
             cSettings: [.unsafeFlags(["-I/usr/include/xrt", "-I/opt/xilinx/xrt/include"])]),
         .testTarget(
-            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "CHeaderChecks", "TestSupport"],
+            name: "PynqAlveoTests",
+            dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "Pynq", "CHeaderChecks", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(

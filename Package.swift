@@ -124,6 +124,7 @@ let package = Package(
 if Context.environment["PYNQ_FUZZ"] != nil {
     let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzBit", ["PynqMetadata"]),
+        ("FuzzHWH", ["PynqMetadata"]),
     ]
     for fuzzer in fuzzers {
         package.targets.append(.executableTarget(

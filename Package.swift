@@ -86,6 +86,7 @@ let package = Package(
 if Context.environment["PYNQ_FUZZ"] != nil {
     let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzBit", ["PynqMetadata"]),
+        ("FuzzXclbin", ["PynqMetadata"]),
     ]
     for fuzzer in fuzzers {
         package.targets.append(.executableTarget(

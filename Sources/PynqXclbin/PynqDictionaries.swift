@@ -127,17 +127,20 @@ enum PynqDictionaries {
         }
     }
 
-    private static func missing(_ attr: String, of what: String, at offset: Int, part: String) -> MetadataError {
+    /// Error messages are made only when thrown (`what` is an autoclosure): reading stays allocation-light.
+    private static func missing(_ attr: String, of what: @autoclosure () -> String, at offset: Int,
+                                part: String) -> MetadataError {
         MetadataError(.badField, part: part, offset: offset,
-                      reason: "\(what) has no '\(attr)' attribute; pynq needs it")
+                      reason: "\(what()) has no '\(attr)' attribute; pynq needs it")
     }
 
-    private static func number(_ text: String?, _ attr: String, of what: String, at offset: Int, part: String,
+    private static func number(_ text: String?, _ attr: String, of what: @autoclosure () -> String, at offset: Int,
+                               part: String,
                                autoBase: Bool = true) throws -> Int {
-        guard let text else { throw missing(attr, of: what, at: offset, part: part) }
+        guard let text else { throw missing(attr, of: what(), at: offset, part: part) }
         guard let v = autoBase ? PythonInt.parseAutoBase(text) : PythonInt.parseDecimal(text) else {
             throw MetadataError(.badField, part: part, offset: offset,
-                                reason: "\(what) has \(attr)=\"\(text)\", which is not a number that fits in 64 bits")
+                                reason: "\(what()) has \(attr)=\"\(text)\", which is not a number that fits in 64 bits")
         }
         return v
     }
@@ -147,24 +150,24 @@ enum PynqDictionaries {
         var entries: [IPEntry] = []
         var position: [String: Int] = [:]
         for k in kernels {
-            let kname = "kernel \(k.name.map { "'\($0)'" } ?? "(unnamed)")"
+            func kname() -> String { "kernel \(k.name.map { "'\($0)'" } ?? "(unnamed)")" }
             let proto = k.hwControlProtocol ?? "s_axilite"
             // Ports by mode; a later port with the same name replaces an earlier one, as in a Python dict.
             var slaves: [(name: String, port: EmbeddedMetadata.Port)] = []
             for p in k.ports where p.mode == "slave" {
-                guard let n = p.name else { throw missing("name", of: "a slave port of \(kname)", at: p.xmlOffset, part: part) }
+                guard let n = p.name else { throw missing("name", of: "a slave port of \(kname())", at: p.xmlOffset, part: part) }
                 if let i = slaves.firstIndex(where: { $0.name == n }) { slaves[i].port = p } else { slaves.append((n, p)) }
             }
             if slaves.isEmpty { continue }
             var readOnly: [String] = []
             var writeOnly: [String] = []
             for p in k.ports where p.mode == "master" || p.mode == "read_only" || p.mode == "write_only" {
-                guard let n = p.name else { throw missing("name", of: "a port of \(kname)", at: p.xmlOffset, part: part) }
+                guard let n = p.name else { throw missing("name", of: "a port of \(kname())", at: p.xmlOffset, part: part) }
                 if p.mode == "read_only" { readOnly.append(n) } else if p.mode == "write_only" { writeOnly.append(n) }
             }
             var addrSize = Int.min
             for (n, p) in slaves {
-                addrSize = max(addrSize, try number(p.range, "range", of: "port '\(n)' of \(kname)", at: p.xmlOffset, part: part))
+                addrSize = max(addrSize, try number(p.range, "range", of: "port '\(n)' of \(kname())", at: p.xmlOffset, part: part))
             }
 
             var registers: [RegisterEntry] = []
@@ -174,50 +177,50 @@ enum PynqDictionaries {
             }
             var streams: [StreamEntry] = []
             for a in k.args {
-                let what = "argument \(a.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname)"
-                let q = try number(a.addressQualifier, "addressQualifier", of: what, at: a.xmlOffset, part: part)
+                func what() -> String { "argument \(a.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname())" }
+                let q = try number(a.addressQualifier, "addressQualifier", of: what(), at: a.xmlOffset, part: part)
                 if q & 0x4 == 0 {
-                    guard let name = a.name else { throw missing("name", of: what, at: a.xmlOffset, part: part) }
-                    let offset = try number(a.offset, "offset", of: what, at: a.xmlOffset, part: part)
-                    let size = try number(a.size, "size", of: what, at: a.xmlOffset, part: part)
+                    guard let name = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
+                    let offset = try number(a.offset, "offset", of: what(), at: a.xmlOffset, part: part)
+                    let size = try number(a.size, "size", of: what(), at: a.xmlOffset, part: part)
                     let (bits, overflow) = size.multipliedReportingOverflow(by: 8)
                     if overflow {
-                        throw MetadataError(.badField, part: part, offset: a.xmlOffset, reason: "\(what) has an impossible size \(size)")
+                        throw MetadataError(.badField, part: part, offset: a.xmlOffset, reason: "\(what()) has an impossible size \(size)")
                     }
-                    let hostSize = try number(a.hostSize, "hostSize", of: what, at: a.xmlOffset, part: part)
-                    guard let type = a.type else { throw missing("type", of: what, at: a.xmlOffset, part: part) }
-                    let id = try number(a.id, "id", of: what, at: a.xmlOffset, part: part, autoBase: false)
+                    let hostSize = try number(a.hostSize, "hostSize", of: what(), at: a.xmlOffset, part: part)
+                    guard let type = a.type else { throw missing("type", of: what(), at: a.xmlOffset, part: part) }
+                    let id = try number(a.id, "id", of: what(), at: a.xmlOffset, part: part, autoBase: false)
                     let r = RegisterEntry(name: name, isControl: false, offset: offset, size: bits, hostSize: hostSize,
                                           type: type, id: id)
                     if let i = registers.firstIndex(where: { $0.name == name }) { registers[i] = r } else { registers.append(r) }
                 } else {
-                    guard let port = a.port else { throw missing("port", of: what, at: a.xmlOffset, part: part) }
+                    guard let port = a.port else { throw missing("port", of: what(), at: a.xmlOffset, part: part) }
                     let direction: String
                     if readOnly.contains(port) { direction = "input" } else if writeOnly.contains(port) {
                         direction = "output"
                     } else {
                         throw MetadataError(
                             .badField, part: part, offset: a.xmlOffset,
-                            reason: "stream \(what) uses port '\(port)', which is neither read_only nor write_only; its direction cannot be determined")
+                            reason: "stream \(what()) uses port '\(port)', which is neither read_only nor write_only; its direction cannot be determined")
                     }
                     var id: Int? = nil
                     if let sid = a.id, !sid.isEmpty {
-                        id = try number(sid, "id", of: what, at: a.xmlOffset, part: part, autoBase: false)
+                        id = try number(sid, "id", of: what(), at: a.xmlOffset, part: part, autoBase: false)
                     }
-                    guard let name = a.name else { throw missing("name", of: what, at: a.xmlOffset, part: part) }
+                    guard let name = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
                     let s = StreamEntry(name: name, id: id, type: a.type, direction: direction)
                     if let i = streams.firstIndex(where: { $0.name == name }) { streams[i] = s } else { streams.append(s) }
                 }
             }
             for inst in k.instances {
-                let what = "instance \(inst.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname)"
-                guard inst.hasAddrRemap else { throw missing("addrRemap", of: what, at: inst.xmlOffset, part: part) }
-                guard let baseText = inst.base else { throw missing("base", of: "the addrRemap of \(what)", at: inst.xmlOffset, part: part) }
+                func what() -> String { "instance \(inst.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname())" }
+                guard inst.hasAddrRemap else { throw missing("addrRemap", of: what(), at: inst.xmlOffset, part: part) }
+                guard let baseText = inst.base else { throw missing("base", of: "the addrRemap of \(what())", at: inst.xmlOffset, part: part) }
                 // pynq skips instances whose base address is not a number (free-running kernels).
                 guard let phys = PythonInt.parseAutoBase(baseText) else { continue }
-                guard let name = inst.name else { throw missing("name", of: what, at: inst.xmlOffset, part: part) }
-                guard let vlnv = k.vlnv else { throw missing("vlnv", of: kname, at: k.xmlOffset, part: part) }
-                guard let kernelName = k.name else { throw missing("name", of: kname, at: k.xmlOffset, part: part) }
+                guard let name = inst.name else { throw missing("name", of: what(), at: inst.xmlOffset, part: part) }
+                guard let vlnv = k.vlnv else { throw missing("vlnv", of: kname(), at: k.xmlOffset, part: part) }
+                guard let kernelName = k.name else { throw missing("name", of: kname(), at: k.xmlOffset, part: part) }
                 let e = IPEntry(name: name, physAddr: phys, addrRange: addrSize, type: vlnv, controlProtocol: proto,
                                 registers: registers, streams: streams, uuid: uuid, cuName: kernelName + ":" + name)
                 if let i = position[name] { entries[i] = e } else {
@@ -385,9 +388,11 @@ enum PynqDictionaries {
         }
         var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: clocks.count)
         // Group by type in pynq's order; unknown types (where pynq raises) come last, by value.
-        let known = Array(0..<clockTypes.count)
-        let unknown = Set(clocks.map(typeIndex)).filter { $0 < 0 || $0 >= clockTypes.count }.sorted()
-        for t in known + unknown {
+        var order = Array(0..<clockTypes.count)
+        if clocks.contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
+            order += Set(clocks.map(typeIndex)).filter { $0 < 0 || $0 >= clockTypes.count }.sorted()
+        }
+        for t in order {
             for c in clocks where typeIndex(c) == t {
                 let name = t >= 0 && t < clockTypes.count ? clockTypes[t] : "UNKNOWN(\(t))"
                 dict["clock" + String(dict.count)] = .dict(clockTemplate.make(

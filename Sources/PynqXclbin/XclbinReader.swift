@@ -11,13 +11,12 @@ struct XclbinReader {
         let sections = try readSectionTable(count: header.numSections)
 
         // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary.
-        var last: [UInt32: Int] = [:]
-        for (i, s) in sections.enumerated() { last[s.kind.rawValue] = i }
+        let prefix = sectionPrefix
         func latest(_ kind: XclbinSectionKind) -> (XclbinSection, ByteReader)? {
-            guard let i = last[kind.rawValue] else { return nil }
+            guard let i = sections.lastIndex(where: { $0.kind == kind }) else { return nil }
             let s = sections[i]
             // In range: checked by readSectionTable.
-            guard let r = try? ByteReader(bytes, offset: s.offset, length: s.size, part: sectionPrefix + s.kind.name) else {
+            guard let r = try? ByteReader(bytes, offset: s.offset, length: s.size, part: prefix + s.kind.name) else {
                 return nil
             }
             return (s, r)

@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "PynqMetadata", targets: ["PynqMetadata"]),
         .library(name: "Pynq", targets: ["Pynq"]),
         .executable(name: "pynq", targets: ["PynqCLI"]),
+        .executable(name: "memory-and-streams", targets: ["memory-and-streams"]),
+        .executable(name: "allocate", targets: ["allocate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,7 +29,12 @@ let package = Package(
             name: "PynqXclbin",
             dependencies: ["PynqMetadataCore", "PynqXML", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: strict),
-        .target(name: "PynqHWH", dependencies: ["PynqMetadataCore", "PynqXML"], swiftSettings: strict),
+        .target(
+            name: "PynqHWH",
+            dependencies: [
+                "PynqMetadataCore", "PynqXML", .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strict),
         .target(name: "PynqBitstream", dependencies: ["PynqMetadataCore"], swiftSettings: strict),
         .target(
             name: "PynqMetadata",
@@ -46,37 +53,68 @@ let package = Package(
         .target(
             name: "PynqAlveo", dependencies: ["PynqBackend", "PynqMetadataCore", "CXRT", "CUdev"],
             path: "Backends/Alveo", swiftSettings: strict),
+        // Volatile loads and stores for MMIO (static inline C, so Swift inlines each access).
+        .target(name: "CMMIO", path: "CModules/CMMIO"),
+        // Pattern fill at memset speed (`rep stosq` on x86-64) for PynqBuffer.fill.
+        .target(name: "CPynqFill", path: "CModules/CPynqFill"),
+        // Zynq: CMA buffers (xlnk, u-dma-buf), /dev/mem MMIO, fpga_manager; C side: xlnk ABI, cache maintenance.
+        .target(name: "CZynq", path: "CModules/CZynq"),
+        .target(
+            name: "PynqZynq", dependencies: ["PynqBackend", "PynqMetadataCore", "PynqBitstream", "PynqHWH", "CZynq", "CMMIO"],
+            path: "Backends/Zynq", swiftSettings: strict),
 
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqMock"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "PynqAlveo", "PynqZynq", "CMMIO", "CPynqFill"],
             swiftSettings: strict),
+
+        // MARK: Examples (the seed documents as programs; run on the Mock backend)
+        .executableTarget(name: "make-overlays", dependencies: ["Pynq", "PynqMock"], path: "Examples/make-overlays", swiftSettings: strict),
+        .executableTarget(name: "memory-and-streams", dependencies: ["Pynq"], path: "Examples/memory-and-streams", swiftSettings: strict),
+        .executableTarget(name: "allocate", dependencies: ["Pynq"], path: "Examples/allocate", swiftSettings: strict),
 
         // MARK: Command line
         .executableTarget(
             name: "PynqCLI",
-            dependencies: ["PynqMetadata", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "PynqMetadata", "Pynq", "PynqAlveo", "PynqBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict),
 
         // MARK: Benchmarks (run in release: scripts/bench-vs-pynq.sh)
         .executableTarget(
+            name: "AlveoBench", dependencies: ["Pynq", "PynqAlveo", "PynqBackend", "PynqXclbin"],
+            path: "Benchmarks/AlveoBench", swiftSettings: strict),
+        .executableTarget(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "IPBench", dependencies: ["Pynq", "PynqBackend", "PynqMock", "PynqMetadataCore"], path: "Benchmarks/IPBench",
             swiftSettings: strict),
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], exclude: ["Resources"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
+        // IP access (MMIO, register maps, kernel calls, drivers).
+        .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqXclbin", "TestSupport"], swiftSettings: strict),
         // Compile-time check of CXRT/CUdev against XRT's and libudev's own headers (when installed).
         .target(
             name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",
             cSettings: [.unsafeFlags(["-I/usr/include/xrt", "-I/opt/xilinx/xrt/include"])]),
         .testTarget(
-            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "CHeaderChecks", "TestSupport"], swiftSettings: strict),
+            name: "PynqAlveoTests",
+            dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "Pynq", "CHeaderChecks", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
-        // .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "PynqZynqTests", dependencies: ["PynqZynq", "CZynq", "Pynq", "PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqBitstreamTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqCLITests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
     ]
@@ -87,6 +125,7 @@ if Context.environment["PYNQ_FUZZ"] != nil {
     let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzBit", ["PynqMetadata"]),
         ("FuzzXclbin", ["PynqMetadata"]),
+        ("FuzzHWH", ["PynqMetadata"]),
     ]
     for fuzzer in fuzzers {
         package.targets.append(.executableTarget(

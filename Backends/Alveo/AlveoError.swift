@@ -14,6 +14,12 @@ public enum AlveoError: Error, Sendable, Equatable, CustomStringConvertible {
     case xrtCall(function: String, context: String, code: Int32, errno: Int32, message: String)
     /// No XRT device with this index.
     case noDevice(index: Int, count: Int, detail: String)
+    /// Neither XRT nor the PCI bus shows an Alveo card.
+    case noCard(reason: String)
+    /// Xilinx PCI functions are present but XRT cannot be used (missing, incomplete, unsafe settings).
+    case cardWithoutXRT(functions: [String], cause: String)
+    /// Xilinx PCI functions are present but none has XRT's user driver (xocl) bound.
+    case driverNotLoaded(functions: [String])
     /// An argument the backend refuses before calling XRT (range outside a buffer, wrong type …).
     case invalidArgument(context: String, reason: String)
     /// An operation refused because of the device's state (live buffers during a reload …).
@@ -42,6 +48,15 @@ public enum AlveoError: Error, Sendable, Equatable, CustomStringConvertible {
             return text
         case let .noDevice(index, count, detail):
             return "No Alveo device \(index): XRT reports \(count) device(s). \(detail)"
+        case let .noCard(reason):
+            return "No Alveo card: \(reason) Without a card, XRT's no-op device serves for tests: "
+                + "export XCL_EMULATION_MODE=noop with XILINX_XRT set (scripts/test.sh does)."
+        case let .cardWithoutXRT(functions, cause):
+            return "Found Xilinx PCI function(s) \(functions.joined(separator: ", ")) but XRT cannot be used: \(cause)"
+        case let .driverNotLoaded(functions):
+            return "Found Xilinx PCI function(s) \(functions.joined(separator: ", ")) but XRT sees no device: "
+                + "no function has XRT's user driver (xocl) bound. Install XRT's driver package (xrt with "
+                + "its DKMS modules) and load it (modprobe xocl), then check with xbutil examine."
         case let .invalidArgument(context, reason):
             return "\(context): \(reason)"
         case let .busy(context, reason):

@@ -142,4 +142,10 @@ public struct MockSync: Sendable, Hashable {
     public var direction: SyncDirection
     public var offset: Int
     public var length: Int
+
+    public init(direction: SyncDirection, offset: Int, length: Int) {
+        self.direction = direction
+        self.offset = offset
+        self.length = length
+    }
 }

@@ -6,5 +6,5 @@ struct PynqCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pynq",
         abstract: "PYNQ's host tools in Swift.",
-        subcommands: [Inspect.self])
+        subcommands: [Inspect.self, Devices.self])
 }

@@ -6,7 +6,7 @@ import Testing
 @Suite("pynq inspect")
 struct InspectTests {
     /// The JSON that `pynq inspect FILE --json` prints, made in-process, agrees with the real pynq.
-    @Test(arguments: Reference.fileNames(withExtension: "bit"))
+    @Test(arguments: Reference.fileNames())
     func inspectJSONMatchesPynq(name: String) throws {
         let file = try OverlayFile.load(path: Reference.filesDirectory.appendingPathComponent(name).path)
         let (last, output) = try compareWithPynq(json: file.inspectJSON.jsonString(), file: name)
@@ -111,14 +111,26 @@ struct ReportTests {
         #expect(text.contains("uuid: ab01\n"))
         #expect(text.contains("""
             IPs (2)
-            IP           type                             address                range
-            krnl_vadd_1  xilinx.com:hls:krnl_vadd:1.0  0x01800000  0x00010000 (64 KiB)
-            a            t                             0xA0000000   0x00001000 (4 KiB)
+            IP           type                             address       range
+            krnl_vadd_1  xilinx.com:hls:krnl_vadd:1.0  0x01800000  0x00010000  64 KiB
+            a            t                             0xA0000000  0x00001000   4 KiB
 
             """))
         #expect(text.contains("memory  type        base    size  used\nbank0   DDR4  0x00000000  16 GiB  yes\n"))
         #expect(text.contains("dc_0    k1.out → k2.in"))
         #expect(text.contains("DATA_CLK      250 MHz\nKERNEL_CLK  187.5 MHz\n"))
+    }
+
+    @Test func referenceFilesAsTables() throws {
+        let xclbin = try OverlayFile.load(path: Reference.filesDirectory.appendingPathComponent("xup_aws_f1_streaming_lab.xclbin").path)
+        let text = xclbin.report()
+        #expect(text.contains("uuid: c6695b1bc2da46958a47e73b07c9fd29\n"))
+        #expect(text.contains("krnl_mm2s_1  xilinx.com:hls:krnl_mm2s:1.0  0x00000000  0x00001000  4 KiB\n"))
+        #expect(text.contains("dc_1    krnl_mm2s_1.m2s → krnl_fir_1.x\n"))
+        #expect(text.contains("bank0     DDR4   0x800000000   16 GiB  yes\n"))
+        let hwh = try OverlayFile.load(path: Reference.filesDirectory.appendingPathComponent("pynqz2_resizer.hwh").path)
+        #expect(hwh.report().contains("axi_dma_0       xilinx.com:ip:axi_dma:7.1        0x40400000  0x00010000  64 KiB\n"))
+        #expect(hwh.report().contains("PSDDR   DDR4  0x00000000  256 MiB  yes\n"))
     }
 
     @Test func emptyOverlaySaysSo() {

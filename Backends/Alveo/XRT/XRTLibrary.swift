@@ -10,12 +10,17 @@ import Foundation
 final class XRTLibrary: @unchecked Sendable {
     /// Where the library was found.
     let path: String
-    /// The bound functions (immutable once loaded).
-    let api: cxrt_api
+    /// The bound functions (immutable once loaded), in memory of their own so hot paths can keep a
+    /// plain pointer to them (no reference counting); valid while this object lives.
+    let table: UnsafeMutablePointer<cxrt_api>
+    /// The bound functions.
+    var api: cxrt_api { table.pointee }
     /// XRT's device layer (checked to exist before the first call).
     let deviceLayer: String
     /// Where XRT's error messages are read from (nil when the user configures XRT's logging).
     let messages: XRTMessageLog?
+    /// Table edits applied on top of what was bound (fault injection), HAL functions included.
+    private let edits: [@Sendable (inout cxrt_api) -> Void]
     private let halLock = NSLock()
     nonisolated(unsafe) private var hal: cxrt_api?
 
@@ -37,9 +42,14 @@ final class XRTLibrary: @unchecked Sendable {
 
     static let libraryName = "libxrt_coreutil.so.2"
 
-    private init(path: String, api: cxrt_api, deviceLayer: String, messages: XRTMessageLog?) {
+    private init(
+        path: String, api: cxrt_api, deviceLayer: String, messages: XRTMessageLog?,
+        edits: [@Sendable (inout cxrt_api) -> Void] = []
+    ) {
+        self.edits = edits
         self.path = path
-        self.api = api
+        table = UnsafeMutablePointer<cxrt_api>.allocate(capacity: 1)
+        table.initialize(to: api)
         self.deviceLayer = deviceLayer
         self.messages = messages
     }
@@ -78,6 +88,11 @@ final class XRTLibrary: @unchecked Sendable {
             reasons: reasons)
     }
 
+    deinit {
+        table.deinitialize(count: 1)
+        table.deallocate()
+    }
+
     /// Points XRT's message log at our file (once per process; XRT reads its settings once).
     private static func routeMessages(api: cxrt_api, system: LoaderSystem) -> XRTMessageLog? {
         guard system.environment("XRT_INI_PATH") == nil else { return nil }
@@ -106,10 +121,10 @@ final class XRTLibrary: @unchecked Sendable {
     }
 
     /// A copy whose table is edited by `edit` (fault injection in tests).
-    func replacing(_ edit: (inout cxrt_api) -> Void) -> XRTLibrary {
+    func replacing(_ edit: @escaping @Sendable (inout cxrt_api) -> Void) -> XRTLibrary {
         var table = api
         edit(&table)
-        return XRTLibrary(path: path, api: table, deviceLayer: deviceLayer, messages: messages)
+        return XRTLibrary(path: path, api: table, deviceLayer: deviceLayer, messages: messages, edits: edits + [edit])
     }
 
     /// The table with the device layer's HAL functions bound (XRT loads its device layer when it
@@ -120,8 +135,28 @@ final class XRTLibrary: @unchecked Sendable {
         if let hal { return hal }
         var table = api
         cxrt_bind_hal(&table)
+        for edit in edits { edit(&table) }
         if table.xclProbe != nil { hal = table }
         return table
+    }
+
+    /// Number of devices XRT's device layer sees (`xclProbe`; the layer is loaded by a first
+    /// `xrtDeviceOpen`). Without `xclProbe`, counts the indices `xrtDeviceOpen` accepts.
+    func deviceCount() -> Int {
+        var hal = halAPI
+        if hal.xclProbe == nil {
+            if let device = api.xrtDeviceOpen(0) { _ = api.xrtDeviceClose(device) }
+            hal = halAPI
+        }
+        _ = messages?.takeErrors()
+        if let probe = hal.xclProbe { return Int(probe()) }
+        var count: UInt32 = 0
+        while count < 64, let device = api.xrtDeviceOpen(count) {
+            _ = api.xrtDeviceClose(device)
+            count += 1
+        }
+        _ = messages?.takeErrors()
+        return Int(count)
     }
 
     // MARK: Failures

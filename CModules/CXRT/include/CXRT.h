@@ -38,6 +38,7 @@ extern "C" {
   F(int, xrtXclbinFreeHandle, (void *xclbin)) \
   F(int, xrtXclbinGetUUID, (void *xclbin, unsigned char *uuid)) \
   F(void *, xrtBOAlloc, (void *device, size_t size, uint64_t flags, uint32_t group)) \
+  F(void *, xrtBOSubAlloc, (void *parent, size_t size, size_t offset)) \
   F(int, xrtBOFree, (void *buffer)) \
   F(size_t, xrtBOSize, (void *buffer)) \
   F(uint64_t, xrtBOAddress, (void *buffer)) \

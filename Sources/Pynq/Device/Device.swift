@@ -107,6 +107,15 @@ public final class Device: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Makes the first device of backend `kind` active unless `PYNQ_BACKEND` names a backend, in which
+    /// case that backend's device is used (`Device.active`). Examples and tests call
+    /// `Device.selectDefault(.mock)` so they run without a card and on one when asked to.
+    @discardableResult
+    public static func selectDefault(_ kind: BackendKind) throws(PynqError) -> Device {
+        let forced = ProcessEnvironment.value(ProcessEnvironment.backendVariable) ?? ""
+        return forced.isEmpty ? try select(kind) : try active
+    }
+
     // MARK: Overlays and buffers
 
     /// `OverlayImage.identity` of the overlay on the device.

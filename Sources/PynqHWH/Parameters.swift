@@ -1,0 +1,91 @@
+import OrderedCollections
+import PynqMetadataCore
+import PynqXML
+
+extension HWHDesign {
+    /// A block's parameters as pynqmetadata collects them: every PARAMETER below the MODULE (its own,
+    /// then those of its bus interfaces), the first of a name winning; a PARAMETER without VALUE is `null`.
+    /// A Versal processing system also gets the settings packed into its configuration string.
+    func parameters(of b: Int32) -> OrderedDictionary<String, MetaValue> {
+        let block = blocks[Int(b)]
+        var result: OrderedDictionary<String, MetaValue> = [:]
+        for parameter in tags.descendants(.parameter, of: block.element) {
+            guard let name = parameter["NAME"], result[name] == nil else { continue }
+            result[name] = parameter["VALUE"].map(MetaValue.string) ?? .null
+        }
+        if case .processingSystem(.versal) = block.kind {
+            for configName in ["PS_PMC_CONFIG_INTERNAL", "PS11_CONFIG_INTERNAL"] {
+                guard let config = result[configName] else { continue }
+                for (name, value) in Self.unpackCIPSConfig(config.stringValue ?? "") where result[name] == nil {
+                    result[name] = .string(value)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The first PARAMETER named `name` below block `b`: its VALUE (or `nil`) and the element, for errors.
+    func parameter(_ name: StaticString, of b: Int32) -> (String?, XMLElement)? {
+        for parameter in tags.descendants(.parameter, of: blocks[Int(b)].element) where parameter.attribute("NAME", equals: name) {
+            return (parameter["VALUE"], parameter)
+        }
+        return nil
+    }
+
+    /// Versal's packed CIPS configuration: a Tcl-style stream of `KEY VALUE` pairs, where a value with
+    /// spaces is wrapped in (possibly nested) braces.
+    static func unpackCIPSConfig(_ config: String) -> [(String, String)] {
+        let chars = Array(config.unicodeScalars)
+        var pairs: [(String, String)] = []
+        var seen: Set<String> = []
+        var pos = 0
+        let end = chars.count
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
+        func text(_ range: Range<Int>) -> String {
+            var s = String.UnicodeScalarView()
+            s.append(contentsOf: chars[range])
+            return String(s)
+        }
+        func add(_ key: String, _ value: String) {
+            // Python's dict keeps the first position and the last value of a repeated key.
+            if seen.insert(key).inserted {
+                pairs.append((key, value))
+            } else if let i = pairs.firstIndex(where: { $0.0 == key }) {
+                pairs[i].1 = value
+            }
+        }
+        while pos < end {
+            while pos < end, isSpace(chars[pos]) { pos += 1 }
+            if pos >= end { break }
+            var start = pos
+            while pos < end, !isSpace(chars[pos]) { pos += 1 }
+            let key = text(start..<pos)
+            while pos < end, isSpace(chars[pos]) { pos += 1 }
+            if pos < end, chars[pos] == "{" {
+                start = pos
+                var depth = 0
+                while pos < end {
+                    if chars[pos] == "{" {
+                        depth += 1
+                    } else if chars[pos] == "}" {
+                        depth -= 1
+                        if depth == 0 {
+                            pos += 1
+                            break
+                        }
+                    }
+                    pos += 1
+                }
+                // Python slices config[start + 1 : pos - 1], which is empty when the braces never close
+                // on a one-character tail.
+                let lower = start + 1, upper = pos - 1
+                add(key, lower < upper ? text(lower..<upper) : "")
+            } else {
+                start = pos
+                while pos < end, !isSpace(chars[pos]) { pos += 1 }
+                add(key, text(start..<pos))
+            }
+        }
+        return pairs
+    }
+}

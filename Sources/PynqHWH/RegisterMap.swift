@@ -1,0 +1,179 @@
+import OrderedCollections
+import PynqMetadataCore
+import PynqXML
+
+// The registers of an IP as the HWH describes them (ADDRESSBLOCK / REGISTERS / REGISTER / FIELDS / FIELD,
+// each with PROPERTY children), read with the rules of pynqmetadata (full designs) or of pynq's legacy
+// parser (partial designs), and printed as pynq's `registers` dictionary.
+
+struct RegisterInfo {
+    var name: String
+    var offset: Int
+    var size: Int
+    var access: String?
+    var description: String?
+    var fields: OrderedDictionary<String, FieldInfo>
+}
+
+struct FieldInfo {
+    var name: String
+    var bitOffset: Int
+    var bitWidth: Int
+    var access: String?
+    var description: String?
+}
+
+extension HWHDesign {
+    /// The registers pynqmetadata attaches to subordinate port `port` of `block`: from every
+    /// ADDRESSBLOCK of the module with USAGE `register` or `memory` whose INTERFACE names the port (in
+    /// lower case, upper case or as written, tried in that order); the first register of a name wins.
+    func registers(block b: Int32, port p: Int32) throws -> OrderedDictionary<String, RegisterInfo> {
+        let block = blocks[Int(b)]
+        var result: OrderedDictionary<String, RegisterInfo> = [:]
+        for addressBlock in tags.descendants(.addressBlock, of: block.element) {
+            let usage = addressBlock["USAGE"]
+            guard usage == "register" || usage == "memory", let interface = addressBlock["INTERFACE"] else { continue }
+            let resolved = block.portIndex[interface.lowercased()] ?? block.portIndex[interface.uppercased()]
+                ?? block.portIndex[interface]
+            guard resolved == p else { continue }
+            for register in tags.descendants(.register, of: addressBlock) {
+                guard let name = register["NAME"] else { continue }
+                let info = try runtimeRegister(register, name: name, block: block)
+                if result[name] == nil { result[name] = info }
+            }
+        }
+        return result
+    }
+
+    private func runtimeRegister(_ register: XMLElement, name: String, block: Block) throws -> RegisterInfo {
+        var info = RegisterInfo(name: name, offset: 0, size: 4, access: "read-write", description: "", fields: [:])
+        let what = "MODULE \(block.name) REGISTER \(name)"
+        for property in register.children(named: "PROPERTY") {
+            guard let key = property["NAME"] else { continue }
+            let value = property["VALUE"]
+            switch key {
+            case "DESCRIPTION": info.description = value
+            case "ADDRESS_OFFSET": info.offset = try number(value, property, what, key, string2int: true)
+            case "SIZE": info.size = try number(value, property, what, key, string2int: false)
+            case "ACCESS": info.access = value
+            default: break
+            }
+        }
+        for field in tags.descendants(.field, of: register) {
+            guard let fieldName = field["NAME"] else { continue }
+            let fieldWhat = "\(what) FIELD \(fieldName)"
+            var lsb = 0, msb = 0
+            var access: String? = "read-write"
+            var description: String? = ""
+            for property in tags.descendants(.property, of: field) {
+                guard let key = property["NAME"] else { continue }
+                let value = property["VALUE"]
+                switch key {
+                case "DESCRIPTION": description = value
+                case "BIT_OFFSET": lsb = try number(value, property, fieldWhat, key, string2int: false)
+                case "BIT_WIDTH": msb = lsb + (try number(value, property, fieldWhat, key, string2int: false)) - 1
+                case "ACCESS": access = value
+                default: break
+                }
+            }
+            guard info.fields[fieldName] == nil else { continue }
+            info.fields[fieldName] = FieldInfo(
+                name: fieldName, bitOffset: lsb, bitWidth: msb - lsb + 1, access: access, description: description)
+        }
+        return info
+    }
+
+    /// The registers pynq's legacy parser gives an IP: every named child of any REGISTERS element of the
+    /// module, each of which must have the ADDRESS_OFFSET, SIZE, ACCESS and DESCRIPTION properties.
+    func legacyRegisters(module: XMLElement, instance: String) throws -> OrderedDictionary<String, RegisterInfo> {
+        var result: OrderedDictionary<String, RegisterInfo> = [:]
+        for registers in tags.descendants(.registers, of: module) {
+            for register in registers.children {
+                guard let name = register["NAME"] else { continue }
+                let what = "MODULE \(instance) REGISTER \(name)"
+                func property(_ element: XMLElement, _ key: StaticString) throws -> XMLElement {
+                    guard let found = element.children(named: "PROPERTY").first(where: { $0.attribute("NAME", equals: key) }) else {
+                        throw error(element, what, "has no \(key) property")
+                    }
+                    return found
+                }
+                let offsetProperty = try property(register, "ADDRESS_OFFSET")
+                let sizeProperty = try property(register, "SIZE")
+                let description = try property(register, "DESCRIPTION")["VALUE"]
+                var info = RegisterInfo(
+                    name: name,
+                    offset: try number(offsetProperty["VALUE"], offsetProperty, what, "ADDRESS_OFFSET", string2int: true),
+                    size: try number(sizeProperty["VALUE"], sizeProperty, what, "SIZE", string2int: true),
+                    access: try property(register, "ACCESS")["VALUE"], description: description, fields: [:])
+                for fields in register.children(named: "FIELDS") {
+                    for field in fields.children(named: "FIELD") {
+                        guard let fieldName = field["NAME"] else { continue }
+                        let offset = try property(field, "BIT_OFFSET")
+                        let width = try property(field, "BIT_WIDTH")
+                        // pynq's legacy parser gives each field its register's description.
+                        info.fields[fieldName] = FieldInfo(
+                            name: fieldName,
+                            bitOffset: try number(offset["VALUE"], offset, what, "BIT_OFFSET", string2int: true),
+                            bitWidth: try number(width["VALUE"], width, what, "BIT_WIDTH", string2int: true),
+                            access: try property(field, "ACCESS")["VALUE"], description: description)
+                    }
+                }
+                result[name] = info
+            }
+        }
+        return result
+    }
+
+    private func number(_ value: String?, _ element: XMLElement, _ what: String, _ key: String, string2int: Bool) throws -> Int {
+        guard let value else { throw error(element, what, "property \(key) has no VALUE") }
+        guard let n = string2int ? PythonNumbers.string2int(value) : PythonNumbers.int(value) else {
+            throw error(element, what, "property \(key) is \"\(value)\", not a number")
+        }
+        return n
+    }
+}
+
+extension RegisterInfo {
+    /// pynq's `registers[name]` entry. `fieldKeysAccessFirst` orders field keys as `ip_dict` does
+    /// (access before description); `mem_dict` puts the description first.
+    func metaValue(fieldKeysAccessFirst: Bool) -> MetaValue {
+        var f: OrderedDictionary<String, MetaValue> = [:]
+        f.reserveCapacity(fields.count)
+        for (name, field) in fields {
+            let access: MetaValue = field.access.map(MetaValue.string) ?? .null
+            let description: MetaValue = field.description.map(MetaValue.string) ?? .null
+            f[name] = fieldKeysAccessFirst
+                ? ["bit_offset": .int(field.bitOffset), "bit_width": .int(field.bitWidth),
+                   "access": access, "description": description]
+                : ["bit_offset": .int(field.bitOffset), "bit_width": .int(field.bitWidth),
+                   "description": description, "access": access]
+        }
+        return [
+            "address_offset": .int(offset), "size": .int(size),
+            "access": access.map(MetaValue.string) ?? .null,
+            "description": description.map(MetaValue.string) ?? .null,
+            "fields": .dict(f),
+        ]
+    }
+
+    /// The typed register of the overlay model.
+    var register: Register {
+        Register(
+            name: name, offset: offset, sizeInBits: size, access: RegisterAccess(rawValue: access ?? "read-write"),
+            description: description ?? "",
+            fields: fields.values.map {
+                RegisterField(
+                    name: $0.name, bitOffset: $0.bitOffset, bitWidth: $0.bitWidth,
+                    access: RegisterAccess(rawValue: $0.access ?? "read-write"), description: $0.description ?? "")
+            })
+    }
+}
+
+extension OrderedDictionary where Key == String, Value == RegisterInfo {
+    func metaValue(fieldKeysAccessFirst: Bool) -> MetaValue {
+        var d: OrderedDictionary<String, MetaValue> = [:]
+        d.reserveCapacity(count)
+        for (name, info) in self { d[name] = info.metaValue(fieldKeysAccessFirst: fieldKeysAccessFirst) }
+        return .dict(d)
+    }
+}

@@ -1,0 +1,57 @@
+import Testing
+@testable import Pynq
+
+@Suite struct SeedReprTests {
+    /// `000_0532201c712837c7.txt`, cell 5: a (1024, 1024) `u4` buffer printed by Jupyter.
+    @Test func seedBufferPrintsExactly() throws {
+        let (buf, _) = try makeBuffer([1024, 1024], try DType("u4"))
+        #expect(buf.description == """
+            PynqBuffer([[0, 0, 0, ..., 0, 0, 0],
+                        [0, 0, 0, ..., 0, 0, 0],
+                        [0, 0, 0, ..., 0, 0, 0],
+                        ...,
+                        [0, 0, 0, ..., 0, 0, 0],
+                        [0, 0, 0, ..., 0, 0, 0],
+                        [0, 0, 0, ..., 0, 0, 0]], dtype=uint32)
+            """)
+        #expect("\(buf)" == buf.description)
+    }
+
+    /// `002_9497abcbea7f4996.txt`: `input_buffer[:] = range(5)`.
+    @Test func allocateDocumentExample() throws {
+        let (buf, _) = try makeBuffer([5], try DType("u4"))
+        try buf.assign(0..<5)
+        #expect(buf.description == "PynqBuffer([0, 1, 2, 3, 4], dtype=uint32)")
+    }
+}
+
+@Suite struct ScalarTests {
+    @Test func valuesPrintLikePythonScalars() {
+        #expect(PynqValue.signed(-3).description == "-3")
+        #expect(PynqValue.unsigned(UInt64.max).description == "18446744073709551615")
+        #expect(PynqValue.bool(true).description == "True")
+        #expect(PynqValue.float(1).description == "1.0")
+        #expect(PynqValue.float(1.5).description == "1.5")
+        #expect(PynqValue.float(-0.0).description == "-0.0")
+        #expect(PynqValue.float(1e-5).description == "1e-05")
+        #expect(PynqValue.float(0.0001).description == "0.0001")
+        #expect(PynqValue.float(1e16).description == "1e+16")
+        #expect(PynqValue.float(1e15).description == "1000000000000000.0")
+        #expect(PynqValue.float(1.2345e-7).description == "1.2345e-07")
+        #expect(PynqValue.float(0.1).description == "0.1")
+        #expect(PynqValue.float(.nan).description == "nan")
+        #expect(PynqValue.float(-.infinity).description == "-inf")
+    }
+
+    @Test func equalityIsNumeric() {
+        #expect(PynqValue.signed(5) == .unsigned(5))
+        #expect(PynqValue.float(5) == .signed(5))
+        #expect(PynqValue.float(5.5) != .signed(5))
+        #expect(PynqValue.signed(-1) != .unsigned(UInt64.max))
+        #expect(PynqValue.bool(true) == .unsigned(1))
+        #expect(PynqValue.float(.nan) != .float(.nan))
+        #expect(PynqValue.unsigned(3).exactly(UInt8.self) == 3)
+        #expect(PynqValue.signed(-3).exactly(UInt8.self) == nil)
+        #expect(PynqValue.float(0.5).exactly(Int.self) == nil)
+    }
+}

@@ -55,3 +55,19 @@ import Testing
         #expect(PynqValue.float(0.5).exactly(Int.self) == nil)
     }
 }
+
+@Suite struct ReadmeExampleTests {
+    @Test func readmeBufferExampleWorks() throws {
+        let (buf, allocation) = try makeBuffer([1024, 1024], try DType("u4"))
+        buf[3, 4] = 7
+        let a = try buf.typed(UInt32.self)
+        a[3, 5] = a[3, 4] + 1
+        #expect(buf[3, 5] == 8)
+        try buf[0..<64].flush()
+        #expect(allocation.syncs == [.init(direction: .toDevice, offset: 0, length: 256 * 1024)])
+        try buf.fill(0); try buf[row: 0].assign(0..<1024)
+        #expect("\(buf)".hasPrefix("PynqBuffer([[   0,    1,    2, ..., 1021, 1022, 1023],\n            [   0,    0,"))
+        buf.free()
+        #expect(allocation.releases == 1)
+    }
+}

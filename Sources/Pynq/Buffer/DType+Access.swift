@@ -2,7 +2,7 @@
 
 extension DType {
     /// The element at `address` (any alignment).
-    @inline(__always)
+    @inlinable @inline(__always)
     func load(from address: UnsafeRawPointer) -> PynqValue {
         switch (kind, itemSize) {
         case (.bool, _): return .bool(address.load(as: UInt8.self) != 0)
@@ -60,12 +60,14 @@ extension DType {
     }
 
     #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
+    @usableFromInline
     static func loadHalf(from address: UnsafeRawPointer) -> Float { Float(address.loadUnaligned(as: Float16.self)) }
     static func halfBits(of value: PynqValue, _ dtype: DType) throws(PynqBufferError) -> UInt16 {
         guard let half = Float16(exactly: value) else { throw .valueNotRepresentable(value, dtype) }
         return half.bitPattern
     }
     #else
+    @usableFromInline
     static func loadHalf(from address: UnsafeRawPointer) -> Float {
         let bits = address.loadUnaligned(as: UInt16.self)
         let sign: Float = bits & 0x8000 != 0 ? -1 : 1

@@ -12,9 +12,9 @@ public enum PynqValue: Sendable, CustomStringConvertible, Equatable,
     case unsigned(UInt64)
     case float(Double)
 
-    public init(integerLiteral value: Int64) { self = .signed(value) }
-    public init(floatLiteral value: Double) { self = .float(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    @inlinable public init(integerLiteral value: Int64) { self = .signed(value) }
+    @inlinable public init(floatLiteral value: Double) { self = .float(value) }
+    @inlinable public init(booleanLiteral value: Bool) { self = .bool(value) }
 
     public var description: String {
         switch self {
@@ -28,6 +28,7 @@ public enum PynqValue: Sendable, CustomStringConvertible, Equatable,
     /// The value as a Swift `T`, if `T` represents it exactly (`nil` otherwise).
     public func exactly<T: PynqElement>(_ type: T.Type) -> T? { T(exactly: self) }
 
+    @inlinable
     public static func == (lhs: PynqValue, rhs: PynqValue) -> Bool {
         switch (lhs, rhs) {
         case (.bool(let a), .bool(let b)): return a == b

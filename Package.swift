@@ -127,9 +127,10 @@ if Context.environment["PYNQ_FUZZ"] != nil {
         ("FuzzXclbin", ["PynqMetadata"]),
         ("FuzzHWH", ["PynqMetadata"]),
     ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))
     for fuzzer in fuzzers {
         package.targets.append(.executableTarget(
-            name: fuzzer.name, dependencies: fuzzer.dependencies, path: "Fuzz/\(fuzzer.name)",
+            name: fuzzer.name, dependencies: fuzzer.dependencies + ["FuzzSupport"], path: "Fuzz/\(fuzzer.name)",
             swiftSettings: strict))
         package.products.append(.executable(name: fuzzer.name, targets: [fuzzer.name]))
     }

@@ -86,7 +86,7 @@ public final class MockBackend: Backend {
             if controlled {
                 onStart = { [weak self] in try self?.runModel(ip: ipName, identity: identity) }
             }
-            registers[ip.name] = MockRegisterSpace(ip: ip, onStart: onStart)
+            registers[ip.name] = try MockRegisterSpace(ip: ip, onStart: onStart, system: system)
         }
         var streams: [String: MockStream] = [:]
         for stream in image.description.streams { streams[stream.tag] = MockStream(tag: stream.tag) }

@@ -5,27 +5,33 @@ import PynqMetadataCore
 /// The registers of one IP on the Mock device: 32-bit words that read back what was written.
 /// Offset 0 behaves as an HLS control register: it starts as AP_IDLE; writing AP_START runs the
 /// IP's kernel model (if any) and then sets AP_DONE | AP_IDLE; AP_DONE clears when read (as
-/// `ap_ctrl_hs` does).
+/// `ap_ctrl_hs` does). Registers of IPs without a control protocol live in host memory
+/// (`MockRegisterMemory`, for ranges up to 1 GiB) that the space hands out as `mappedAddress`, so
+/// MMIO on them is a direct load or store.
 public final class MockRegisterSpace: RegisterSpace {
     public let ipName: String
     public let baseAddress: UInt64
     public let length: Int
-    public var mappedAddress: UnsafeMutableRawPointer? { nil }
+    public var mappedAddress: UnsafeMutableRawPointer? { memory?.address }
+    /// The registers' host memory, for IPs without a control protocol.
+    private let memory: MockRegisterMemory?
     private let words = Locked<[Int: UInt32]>([:])
     /// Runs the kernel when AP_START is written (set by the backend for IPs with a control register).
     private let onStart: (@Sendable () throws -> Void)?
     private let failure = Locked<BackendError?>(nil)
 
-    init(ip: IPBlock, onStart: (@Sendable () throws -> Void)?) {
+    init(ip: IPBlock, onStart: (@Sendable () throws -> Void)?, system: SystemCalls) throws(BackendError) {
         ipName = ip.name
         baseAddress = ip.baseAddress
         length = Int(clamping: ip.addressRange)
         self.onStart = onStart
+        memory = onStart == nil && length > 0 && length <= 1 << 30 ? try MockRegisterMemory(length: length, system: system) : nil
         if onStart != nil { words.withLock { $0[0] = KernelControl.apIdle } }
     }
 
     public func read32(offset: Int) throws -> UInt32 {
         try checkAccess(offset: offset)
+        if let memory { return memory.address.load(fromByteOffset: offset, as: UInt32.self) }
         return words.withLock { words in
             let value = words[offset] ?? 0
             if offset == 0, onStart != nil { words[0] = value & ~KernelControl.apDone }
@@ -35,8 +41,13 @@ public final class MockRegisterSpace: RegisterSpace {
 
     public func write32(offset: Int, _ value: UInt32) throws {
         try checkAccess(offset: offset)
+        if let memory { return memory.address.storeBytes(of: value, toByteOffset: offset, as: UInt32.self) }
         guard offset == 0, let onStart, value & KernelControl.apStart != 0 else {
-            words.withLock { $0[offset] = value }
+            // The status bits of a control register (AP_DONE, AP_IDLE, AP_READY) are read-only.
+            let status = KernelControl.apDone | KernelControl.apIdle | KernelControl.apReady
+            words.withLock { words in
+                words[offset] = offset == 0 && onStart != nil ? (value & ~status) | ((words[0] ?? 0) & status) : value
+            }
             return
         }
         words.withLock { $0[0] = value & ~KernelControl.apIdle }

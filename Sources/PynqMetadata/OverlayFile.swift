@@ -23,10 +23,16 @@ public struct OverlayFile: Sendable {
         case .bit:
             let bit = try Bitstream.read(bytes: bytes, source: name)
             return OverlayFile(name: name, kind: kind, inspectJSON: bit.inspectJSON(), overlay: nil, bitstream: bit)
-        case .xclbin, .hwh:
-            throw MetadataError(
-                .unsupported, part: name,
-                reason: "this build of swift-pynq has no \(kind.rawValue) reader yet; only .bit files can be read")
+        case .xclbin:
+            let xclbin = try Xclbin.read(bytes: bytes, source: name)
+            return OverlayFile(
+                name: name, kind: kind, inspectJSON: xclbin.inspectJSON(), overlay: xclbin.overlayDescription(),
+                bitstream: nil)
+        case .hwh:
+            let hwh = try HWH.read(bytes: bytes, source: name)
+            return OverlayFile(
+                name: name, kind: kind, inspectJSON: hwh.inspectJSON(), overlay: hwh.overlayDescription(),
+                bitstream: nil)
         }
     }
 

@@ -30,9 +30,9 @@ extension OverlayDescription {
         if let uuid, !uuid.isEmpty {
             sections.append("uuid: " + uuid.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "\n")
         }
-        var ipTable = TextTable(columns: ["IP", "type", "address", "range"], rightAligned: [2, 3])
+        var ipTable = TextTable(columns: ["IP", "type", "address", "range", ""], rightAligned: [2, 3, 4])
         for ip in ips {
-            ipTable.add([ip.name, ip.type, hex(ip.baseAddress), "\(hex(ip.addressRange)) (\(ByteCount(ip.addressRange)))"])
+            ipTable.add([ip.name, ip.type, hex(ip.baseAddress), hex(ip.addressRange), ByteCount(ip.addressRange).description])
         }
         var memoryTable = TextTable(columns: ["memory", "type", "base", "size", "used"], rightAligned: [2, 3])
         for bank in memories {
@@ -112,8 +112,9 @@ struct TextTable {
             for (i, cell) in row.enumerated() {
                 let pad = String(repeating: " ", count: widths[i] - cell.count)
                 if i > 0 { line += "  " }
-                line += rightAligned.contains(i) ? pad + cell : cell + (i == row.count - 1 ? "" : pad)
+                line += rightAligned.contains(i) ? pad + cell : cell + pad
             }
+            while line.last == " " { line.removeLast() }
             out += line + "\n"
         }
         return out

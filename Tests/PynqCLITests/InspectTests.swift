@@ -6,7 +6,7 @@ import Testing
 @Suite("pynq inspect")
 struct InspectTests {
     /// The JSON that `pynq inspect FILE --json` prints, made in-process, agrees with the real pynq.
-    @Test(arguments: Reference.fileNames(withExtension: "bit"))
+    @Test(arguments: Reference.fileNames())
     func inspectJSONMatchesPynq(name: String) throws {
         let file = try OverlayFile.load(path: Reference.filesDirectory.appendingPathComponent(name).path)
         let (last, output) = try compareWithPynq(json: file.inspectJSON.jsonString(), file: name)
@@ -31,6 +31,23 @@ struct InspectTests {
         #expect(result.stdout.contains("\npayload  4045564 bytes"))
     }
 
+    @Test func bitWithHWHBesideIt() throws {
+        let pynq = try #require(pynqExecutable)
+        let bit = Reference.filesDirectory.appendingPathComponent("pynqz2_resizer.bit").path
+        let result = try run(pynq, ["inspect", bit, "--hwh", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(json.keys) == ["bit", "hwh"])
+        #expect((json["bit"] as? [String: Any])?["design"] as? String == "resizer_wrapper")
+        #expect(((json["hwh"] as? [String: Any])?["ip_dict"] as? [String: Any])?["axi_dma_0"] != nil)
+        let tables = try run(pynq, ["inspect", bit, "--hwh"])
+        #expect(tables.stdout.contains("\ndesign   resizer_wrapper\n"))
+        #expect(tables.stdout.contains("pynqz2_resizer.hwh: hwh\nIPs (2)\n"))
+        let wrongKind = try run(pynq, ["inspect", Reference.filesDirectory.appendingPathComponent("pynq_default.xclbin").path, "--hwh"])
+        #expect(wrongKind.status != 0)
+        #expect(wrongKind.stderr.contains("--hwh applies to .bit files only"))
+    }
+
     @Test(arguments: [
         (["inspect", "/nonexistent/overlay.xclbin"], "no such file"),
         (["inspect", "/"], "is a folder"),
@@ -45,6 +62,21 @@ struct InspectTests {
         #expect(result.stderr.hasPrefix("pynq inspect: error: "))
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!result.stderr.contains("Stack dump") && !result.stderr.contains("Fatal error"))
+    }
+
+    /// Every reference file cut in half is an error of one line naming the file, never a crash.
+    @Test(arguments: Reference.fileNames())
+    func binaryReportsATruncatedFile(name: String) throws {
+        let pynq = try #require(pynqExecutable)
+        let bytes = try Reference.bytes(name)
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(UUID().uuidString)-\(name)")
+        try Data(bytes.prefix(bytes.count / 2)).write(to: cut)
+        defer { try? FileManager.default.removeItem(at: cut) }
+        let result = try run(pynq, ["inspect", cut.path, "--json"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("pynq inspect: error: \(cut.path)"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
     @Test func binaryRejectsAMisnamedFile() throws {
@@ -111,14 +143,26 @@ struct ReportTests {
         #expect(text.contains("uuid: ab01\n"))
         #expect(text.contains("""
             IPs (2)
-            IP           type                             address                range
-            krnl_vadd_1  xilinx.com:hls:krnl_vadd:1.0  0x01800000  0x00010000 (64 KiB)
-            a            t                             0xA0000000   0x00001000 (4 KiB)
+            IP           type                             address       range
+            krnl_vadd_1  xilinx.com:hls:krnl_vadd:1.0  0x01800000  0x00010000  64 KiB
+            a            t                             0xA0000000  0x00001000   4 KiB
 
             """))
         #expect(text.contains("memory  type        base    size  used\nbank0   DDR4  0x00000000  16 GiB  yes\n"))
         #expect(text.contains("dc_0    k1.out → k2.in"))
         #expect(text.contains("DATA_CLK      250 MHz\nKERNEL_CLK  187.5 MHz\n"))
+    }
+
+    @Test func referenceFilesAsTables() throws {
+        let xclbin = try OverlayFile.load(path: Reference.filesDirectory.appendingPathComponent("xup_aws_f1_streaming_lab.xclbin").path)
+        let text = xclbin.report()
+        #expect(text.contains("uuid: c6695b1bc2da46958a47e73b07c9fd29\n"))
+        #expect(text.contains("krnl_mm2s_1  xilinx.com:hls:krnl_mm2s:1.0  0x00000000  0x00001000  4 KiB\n"))
+        #expect(text.contains("dc_1    krnl_mm2s_1.m2s → krnl_fir_1.x\n"))
+        #expect(text.contains("bank0     DDR4   0x800000000   16 GiB  yes\n"))
+        let hwh = try OverlayFile.load(path: Reference.filesDirectory.appendingPathComponent("pynqz2_resizer.hwh").path)
+        #expect(hwh.report().contains("axi_dma_0       xilinx.com:ip:axi_dma:7.1        0x40400000  0x00010000  64 KiB\n"))
+        #expect(hwh.report().contains("PSDDR   DDR4  0x00000000  256 MiB  yes\n"))
     }
 
     @Test func emptyOverlaySaysSo() {

@@ -1,6 +1,6 @@
 import Foundation
 import PynqBackend
-import PynqMetadataCore
+import PynqMetadata
 import Pynq
 import Testing
 import TestSupport
@@ -188,49 +188,66 @@ struct RegisterMapTests {
         }
     }
 
-    @Test("every register of the reference files is reachable by name and round-trips",
+    @Test("every register of the reference files is reachable by name and round-trips (pynq's ip_dict)",
           arguments: ReferenceRegisters.cases.map { "\($0.file) \($0.view)" })
     func reference(_ name: String) throws {
         let parts = name.split(separator: " ").map(String.init)
         let ips = try ReferenceRegisters.ips(file: parts[0], view: parts[1])
         #expect(!ips.isEmpty)
-        var checked = 0
-        for ip in ips {
-            let space = TestRegisterSpace(length: ip.addressRange, mapped: true)
-            let map = try RegisterMap(ipName: ip.name, registers: ip.registers, mmio: MMIO(space: space))
-            for register in ip.registers {
-                let byName = try map[register.name]
-                let byAttribute = try map[RegisterMap.attributeName(register.name)]
-                #expect(byName.offset == register.offset && byAttribute.offset == register.offset)
-                let words = register.sizeInBits <= 32 ? 1 : 2
-                let pattern: UInt64 = words == 1 ? 0xA5C3_5A3C : 0x1234_5678_9ABC_DEF0
-                if register.access.isWritable {
-                    try byName.write(pattern)
-                    #expect(try map.mmio.read(UInt32.self, at: register.offset) == UInt32(truncatingIfNeeded: pattern))
-                    if register.access.isReadable { #expect(try byName.read() == pattern) }
-                } else {
-                    try map.mmio.write(UInt32(truncatingIfNeeded: pattern), at: register.offset)
-                    #expect(throws: RegisterMapError.self) { try byName.write(1) }
-                    #expect(try byName.read() == UInt64(UInt32(truncatingIfNeeded: pattern)))
-                }
-                for field in register.fields {
-                    let maximum: UInt64 = field.bitWidth >= 64 ? .max : (1 << UInt64(field.bitWidth)) - 1
-                    if field.access.isWritable && register.access.isWritable {
-                        try byName.write(field: field.name, maximum)
-                        let stored = try map.mmio.read(UInt32.self, at: register.offset)
-                        #expect((UInt64(stored) >> UInt64(field.bitOffset)) & maximum == maximum)
-                        try byName.write(field: field.name, 0)
-                        if field.access.isReadable && register.access.isReadable {
-                            #expect(try byName.read(field: RegisterMap.attributeName(field.name)) == 0)
-                        }
-                    } else {
-                        #expect(throws: RegisterMapError.self) { try byName.write(field: field.name, 0) }
-                    }
-                }
-                checked += 1
-            }
-            #expect(map.description.hasPrefix("RegisterMap {\n  "))
+        for ip in ips { try Self.roundTrip(ip: ip.name, addressRange: ip.addressRange, registers: ip.registers) }
+    }
+
+    @Test("every register the HWH reader finds is reachable by name and round-trips; same registers as pynq",
+          arguments: ["pynqz2_resizer.hwh", "ultra96_resizer.hwh", "zcu104_base.hwh"])
+    func hwh(_ file: String) throws {
+        let ips = try HWH.read(bytes: Reference.bytes(file), source: file).overlayDescription().ips
+        let oracle = try ReferenceRegisters.ips(file: file, view: "RuntimeMetadataParser")
+        var found = 0
+        for ip in ips where !ip.registers.isEmpty {
+            try Self.roundTrip(ip: ip.name, addressRange: Int(ip.addressRange), registers: ip.registers)
+            let expected = oracle.first { $0.name == ip.name }
+            #expect(Set(ip.registers.map(\.name)) == Set(expected?.registers.map(\.name) ?? []), "\(file) \(ip.name)")
+            found += ip.registers.count
         }
-        #expect(checked == ips.reduce(0) { $0 + $1.registers.count })
+        #expect(found == oracle.reduce(0) { $0 + $1.registers.count })
+    }
+
+    /// Maps `registers` over a fresh test mapping of `addressRange` bytes and checks that each is
+    /// reachable by its name and attribute name, round-trips a value when writable, refuses writes when
+    /// read-only, and that each field round-trips or refuses likewise.
+    static func roundTrip(ip: String, addressRange: Int, registers: [Register]) throws {
+        let space = TestRegisterSpace(length: addressRange, mapped: true)
+        let map = try RegisterMap(ipName: ip, registers: registers, mmio: MMIO(space: space))
+        for register in registers {
+            let byName = try map[register.name]
+            let byAttribute = try map[RegisterMap.attributeName(register.name)]
+            #expect(byName.offset == register.offset && byAttribute.offset == register.offset)
+            let words = register.sizeInBits <= 32 ? 1 : 2
+            let pattern: UInt64 = words == 1 ? 0xA5C3_5A3C : 0x1234_5678_9ABC_DEF0
+            if register.access.isWritable {
+                try byName.write(pattern)
+                #expect(try map.mmio.read(UInt32.self, at: register.offset) == UInt32(truncatingIfNeeded: pattern))
+                if register.access.isReadable { #expect(try byName.read() == pattern) }
+            } else {
+                try map.mmio.write(UInt32(truncatingIfNeeded: pattern), at: register.offset)
+                #expect(throws: RegisterMapError.self) { try byName.write(1) }
+                #expect(try byName.read() == UInt64(UInt32(truncatingIfNeeded: pattern)))
+            }
+            for field in register.fields {
+                let maximum: UInt64 = field.bitWidth >= 64 ? .max : (1 << UInt64(field.bitWidth)) - 1
+                if field.access.isWritable && register.access.isWritable {
+                    try byName.write(field: field.name, maximum)
+                    let stored = try map.mmio.read(UInt32.self, at: register.offset)
+                    #expect((UInt64(stored) >> UInt64(field.bitOffset)) & maximum == maximum)
+                    try byName.write(field: field.name, 0)
+                    if field.access.isReadable && register.access.isReadable {
+                        #expect(try byName.read(field: RegisterMap.attributeName(field.name)) == 0)
+                    }
+                } else {
+                    #expect(throws: RegisterMapError.self) { try byName.write(field: field.name, 0) }
+                }
+            }
+        }
+        #expect(map.description.hasPrefix("RegisterMap {\n  "))
     }
 }

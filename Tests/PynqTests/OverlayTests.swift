@@ -59,7 +59,7 @@ struct OverlayTests {
         try vadd.write(0x28, 99)
         #expect(try vadd.read(0x28) == 99)
         #expect(try vadd.read() == KernelControl.apIdle)
-        #expect(throws: BackendError.unalignedRegister(ip: "krnl_stream_vadd_1", offset: 0x29)) { try vadd.read(0x29) }
+        #expect(throws: MMIOError.misaligned(offset: 0x29, width: 4, alignment: 4, baseAddress: 0x180_0000)) { try vadd.read(0x29) }
         #expect(throws: PynqError.self) { try ol.bank1.read() }
     }
 

@@ -38,21 +38,48 @@ import TestSupport
         let writes = board.log.calls("write").map(\.path).filter { $0.hasPrefix("/sys") }
         #expect(writes == ["/sys/class/fpga_manager/fpga0/flags", "/sys/class/fpga_manager/fpga0/firmware"])
         #expect(backend.loadedOverlayID == image.identity)
-        // Clock 0: divisors 4 and 4, other bits kept; clock 1 disabled (untouched); clock 2: 10 and 2.
+        // Clock 0: divisors 4 and 4, other bits kept; clock 2: 10 and 2; clock 1 is disabled: 100 MHz
+        // from the 1000 MHz IO PLL (10 × 1, as pynq picks); clock 3 is not in clock_dict: untouched.
         #expect(try board.tree.word(at: 0xF800_0170) == 1 << 31 | 4 << 20 | 4 << 8)
-        #expect(try board.tree.word(at: 0xF800_0180) == 0)
+        #expect(try board.tree.word(at: 0xF800_0180) == 1 << 20 | 10 << 8)
         #expect(try board.tree.word(at: 0xF800_0190) == 2 << 20 | 10 << 8)
+        #expect(try board.tree.word(at: 0xF800_01A0) == 0)
         #expect(board.nothingLeaked)
     }
 
     @Test func ultraScaleClocksGoToCRLAPB() throws {
         let board = try FakeBoard()
         try board.tree.addDevMem()
-        try board.tree.setWord(0x0101_0502, at: 0xFF5E_00C0)
+        try board.tree.setWord(0x0001_0500, at: 0xFF5E_00C0)
+        try board.tree.setWord(0x0000_0002, at: 0xFF5E_00C4)  // SRCSEL 2: RPLL (72 × 33.333 / 2)
         let backend = ZynqBackend(configuration: .init(system: board.system))
         try backend.download(try ZynqTestOverlays.resizer(description: ZynqTestOverlays.description(ps: "xilinx.com:ip:zynq_ultra_ps_e:3.2")))
-        #expect(try board.tree.word(at: 0xFF5E_00C0) == 0x0100_0002 | 4 << 16 | 4 << 8)
-        #expect(try board.tree.word(at: 0xFF5E_00C8) == 2 << 16 | 10 << 8)
+        // Divisors in [13:8] and [21:16], CLKACT (bit 24) set, SRCSEL kept.
+        #expect(try board.tree.word(at: 0xFF5E_00C0) == 1 << 24 | 4 << 16 | 4 << 8)
+        #expect(try board.tree.word(at: 0xFF5E_00C8) == 1 << 24 | 2 << 16 | 10 << 8)
+        // Disabled clock 1: 100 MHz from 1199.988 MHz → product 12 → pynq's pair (12, 1).
+        #expect(try board.tree.word(at: 0xFF5E_00C4) == 1 << 24 | 1 << 16 | 12 << 8 | 2)
+    }
+
+    @Test func divisorsAreChosenAsPynqChoosesThem() throws {
+        // Expected pairs computed with pynq's own table (ps.py VALID_CLOCK_DIV_PRODUCTS / _get_2_divisors).
+        let cases: [(Double, Double, UInt32, UInt32)] = [
+            (1000, 100, 10, 1), (1499.985, 100, 15, 1), (1000, 142.857, 7, 1), (1500, 7.3, 41, 5), (1000, 250, 4, 1),
+        ]
+        for (source, target, d0, d1) in cases {
+            let pair = PLClockSetting.divisors(sourceMHz: source, targetMHz: target)
+            #expect(pair == (d0, d1), "\(source) MHz → \(target) MHz")
+        }
+        // A PLL that is off (FDIV 0) cannot give 100 MHz: a typed error, nothing programmed.
+        let board = try FakeBoard()
+        try board.tree.addDevMem()
+        try board.tree.setWord(0, at: 0xF800_0108)
+        let backend = ZynqBackend(configuration: .init(system: board.system))
+        #expect(throws: ZynqError.badClock(index: 1, reason: "no divisors reach 100.0 MHz from a 0.0 MHz PLL")) {
+            try backend.download(try ZynqTestOverlays.resizer())
+        }
+        #expect(try board.tree.text("/sys/class/fpga_manager/fpga0/firmware") == "")
+        #expect(board.nothingLeaked)
     }
 
     @Test func partialDownloadUsesFlagOne() throws {

@@ -19,11 +19,12 @@ public enum ZynqFamily: String, Sendable, Hashable {
     var divisorShifts: (UInt32, UInt32) { self == .zynq7000 ? (8, 20) : (8, 16) }
 
     /// The family whose processing system the overlay contains (`processing_system7` /
-    /// `zynq_ultra_ps_e`), if any.
+    /// `zynq_ultra_ps_e` in its IPs or its `ip_dict` types), if any.
     public static func of(_ description: OverlayDescription) -> ZynqFamily? {
-        for ip in description.ips {
-            if ip.type.contains(":processing_system7:") { return .zynq7000 }
-            if ip.type.contains(":zynq_ultra_ps_e:") { return .zynqUltraScale }
+        let types = description.ips.map(\.type) + description.ipDict.keys.compactMap { description.ipDict[$0]?["type"]?.stringValue }
+        for type in types {
+            if type.contains(":processing_system7:") { return .zynq7000 }
+            if type.contains(":zynq_ultra_ps_e:") { return .zynqUltraScale }
         }
         return nil
     }
@@ -40,26 +41,39 @@ public enum ZynqFamily: String, Sendable, Hashable {
     }
 }
 
-/// The divisors of one enabled PL clock, from an overlay's `clock_dict`.
+/// How one PL clock is to be set before a download, from an overlay's `clock_dict` (pynq's
+/// `Overlay.download`: enabled clocks get the design's divisors, the others 100 MHz).
 public struct PLClockSetting: Sendable, Hashable {
-    public var index: Int
-    public var divisor0: UInt32
-    public var divisor1: UInt32
-
-    public init(index: Int, divisor0: UInt32, divisor1: UInt32) {
-        self.index = index
-        self.divisor0 = divisor0
-        self.divisor1 = divisor1
+    public enum Target: Sendable, Hashable {
+        /// The design's DIVISOR0 and DIVISOR1.
+        case divisors(UInt32, UInt32)
+        /// The divisors that come closest to `mhz` from the clock's source PLL (pynq's
+        /// `Clocks.set_pl_clk(i)`, default 100 MHz).
+        case frequency(mhz: Double)
     }
 
-    /// The enabled clocks of `clockDict` (`{"0": {"enable": 1, "divisor0": 4, "divisor1": 4}, …}`).
+    public var index: Int
+    public var target: Target
+
+    public init(index: Int, target: Target) {
+        self.index = index
+        self.target = target
+    }
+
+    /// Frequency pynq gives clocks the design does not enable.
+    public static let defaultMHz = 100.0
+
+    /// One setting per entry of `clockDict` (`{"0": {"enable": 1, "divisor0": 4, "divisor1": 4}, …}`).
     /// - Throws: `ZynqError.badClock` for an index outside 0...3 or a divisor outside 1...63.
-    public static func enabled(in clockDict: MetaValue) throws -> [PLClockSetting] {
+    public static func settings(in clockDict: MetaValue) throws -> [PLClockSetting] {
         var settings: [PLClockSetting] = []
         for key in clockDict.keys {
-            guard let entry = clockDict[key], entry["enable"]?.intValue == 1 else { continue }
             guard let index = Int(key), (0...3).contains(index) else {
                 throw ZynqError.badClock(index: Int(key) ?? -1, reason: "clock_dict key '\(key)' is not a PL clock index 0-3")
+            }
+            guard let entry = clockDict[key], entry["enable"]?.intValue == 1 else {
+                settings.append(PLClockSetting(index: index, target: .frequency(mhz: defaultMHz)))
+                continue
             }
             var divisors: [UInt32] = []
             for name in ["divisor0", "divisor1"] {
@@ -68,26 +82,94 @@ public struct PLClockSetting: Sendable, Hashable {
                 }
                 divisors.append(UInt32(value))
             }
-            settings.append(PLClockSetting(index: index, divisor0: divisors[0], divisor1: divisors[1]))
+            settings.append(PLClockSetting(index: index, target: .divisors(divisors[0], divisors[1])))
         }
         return settings
     }
 
-    /// `register` with this setting's divisors in the `family`'s DIVISOR0/DIVISOR1 fields.
-    func applied(to register: UInt32, family: ZynqFamily) -> UInt32 {
-        let (shift0, shift1) = family.divisorShifts
-        let mask: UInt32 = 0x3F
-        return register & ~(mask << shift0) & ~(mask << shift1) | divisor0 << shift0 | divisor1 << shift1
+    /// The pair of 6-bit divisors whose product comes closest to `sourceMHz / targetMHz`, chosen as
+    /// pynq's `_get_2_divisors` chooses (its table of products `i*j`, first closest product, last pair).
+    static func divisors(sourceMHz: Double, targetMHz: Double) -> (UInt32, UInt32) {
+        var products: [Int] = []
+        var pairs: [Int: (UInt32, UInt32)] = [:]
+        for i in 0..<64 {
+            for j in 0..<64 {
+                if pairs[i * j] == nil { products.append(i * j) }
+                pairs[i * j] = (UInt32(i), UInt32(j))
+            }
+        }
+        let desired = (sourceMHz / targetMHz * 1e6).rounded() / 1e6
+        var best = products[0]
+        for product in products where abs(Double(product) - desired) < abs(Double(best) - desired) { best = product }
+        return pairs[best]!
+    }
+}
+
+extension ZynqFamily {
+    /// Reference clock of the PS PLLs that pynq assumes: 50 MHz (PS_CLK of PYNQ-Z1/Z2) on Zynq-7000,
+    /// 33.333 MHz (PSS_REF_CLK) on UltraScale+.
+    var referenceClockMHz: Double { self == .zynq7000 ? 50.0 : 33.333 }
+
+    /// SRCSEL of a PL clock control register: bits [5:4] (Zynq-7000), [2:0] (UltraScale+).
+    func sourceSelect(_ control: UInt32) -> Int { Int(self == .zynq7000 ? (control >> 4) & 0x3 : control & 0x7) }
+
+    /// Control register of the PLL that SRCSEL `select` picks (pynq's `PL_SRC_PLL_CTRLS`).
+    func sourcePLLAddress(_ select: Int) -> UInt64? {
+        switch (self, select) {
+        case (.zynq7000, 0), (.zynq7000, 1): return 0xF800_0108  // IO_PLL_CTRL
+        case (.zynq7000, 2): return 0xF800_0100  // ARM_PLL_CTRL
+        case (.zynq7000, 3): return 0xF800_0104  // DDR_PLL_CTRL
+        case (.zynqUltraScale, 0): return 0xFF5E_0020  // CRL_APB IOPLL_CTRL
+        case (.zynqUltraScale, 2): return 0xFF5E_0030  // CRL_APB RPLL_CTRL
+        case (.zynqUltraScale, 3): return 0xFD1A_002C  // CRF_APB DPLL_CTRL
+        default: return nil
+        }
+    }
+
+    /// Output of a PLL from its control register: PLL_FDIV [18:12] × reference (Zynq-7000);
+    /// FBDIV [14:8] × reference, halved when DIV2 [16] is set, PRE_SRC [22:20] must be 0 (UltraScale+).
+    func pllMHz(_ control: UInt32) -> Double? {
+        switch self {
+        case .zynq7000:
+            return referenceClockMHz * Double((control >> 12) & 0x7F)
+        case .zynqUltraScale:
+            guard (control >> 20) & 0x7 == 0 else { return nil }
+            return referenceClockMHz * Double((control >> 8) & 0x7F) / ((control >> 16) & 1 == 1 ? 2 : 1)
+        }
     }
 }
 
 extension PLClockSetting {
-    /// Writes the divisors into the clock control register through `/dev/mem` (read-modify-write,
-    /// keeping the source select and other bits).
+    /// Writes the clock's control register through `/dev/mem` (read-modify-write of DIVISOR0/DIVISOR1,
+    /// and on UltraScale+ CLKACT, as pynq's `Clocks.set_pl_clk`).
     func write(family: ZynqFamily, system: SystemInterface) throws {
-        let window = try PhysicalMemoryWindow(system: system, name: "PL clock \(index)",
-                                              baseAddress: family.clockControlAddress(index), length: 4)
-        defer { window.unmap() }
-        try window.write32(offset: 0, applied(to: try window.read32(offset: 0), family: family))
+        let control = try PhysicalMemoryWindow(system: system, name: "PL clock \(index)",
+                                               baseAddress: family.clockControlAddress(index), length: 4)
+        defer { control.unmap() }
+        let current = try control.read32(offset: 0)
+        let (divisor0, divisor1): (UInt32, UInt32)
+        switch target {
+        case .divisors(let d0, let d1):
+            (divisor0, divisor1) = (d0, d1)
+        case .frequency(let mhz):
+            let select = family.sourceSelect(current)
+            guard let pllAddress = family.sourcePLLAddress(select) else {
+                throw ZynqError.badClock(index: index, reason: "its source select \(select) names no PLL")
+            }
+            let pll = try PhysicalMemoryWindow(system: system, name: "PLL of PL clock \(index)", baseAddress: pllAddress, length: 4)
+            defer { pll.unmap() }
+            guard let sourceMHz = family.pllMHz(try pll.read32(offset: 0)) else {
+                throw ZynqError.badClock(index: index, reason: "its source PLL is not fed by the reference clock")
+            }
+            (divisor0, divisor1) = Self.divisors(sourceMHz: sourceMHz, targetMHz: mhz)
+            guard (1...63).contains(divisor0), (1...63).contains(divisor1) else {
+                throw ZynqError.badClock(index: index, reason: "no divisors reach \(mhz) MHz from a \(sourceMHz) MHz PLL")
+            }
+        }
+        let (shift0, shift1) = family.divisorShifts
+        let mask: UInt32 = 0x3F
+        var value = current & ~(mask << shift0) & ~(mask << shift1) | divisor0 << shift0 | divisor1 << shift1
+        if family == .zynqUltraScale { value |= 1 << 24 }
+        try control.write32(offset: 0, value)
     }
 }

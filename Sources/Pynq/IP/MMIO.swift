@@ -22,8 +22,9 @@ public struct MMIO: @unchecked Sendable {
     public let length: Int
     /// Host mapping of offset 0 when the backend is memory-mapped, else `nil`.
     @usableFromInline let mapping: UnsafeMutableRawPointer?
-    /// The backend's register space: keeps the mapping alive and serves the call path.
-    @usableFromInline let space: any RegisterSpace
+    /// The backend's register space the MMIO reads and writes (it keeps the mapping alive and serves
+    /// the call path).
+    public let space: any RegisterSpace
 
     /// An MMIO over `space` (a backend's register space, or one of your own).
     public init(space: any RegisterSpace) throws {

@@ -10,6 +10,8 @@ public final class DefaultIP: Sendable, CustomStringConvertible {
     public let device: Device
     let overlayIdentity: String
     let overlayPath: String
+    /// The MMIO, register map and driver, built once while the overlay is loaded (`Sources/Pynq/IP`).
+    let access = IPAccessCache()
 
     init(block: IPBlock, device: Device, overlayIdentity: String, overlayPath: String) {
         self.block = block
@@ -31,27 +33,38 @@ public final class DefaultIP: Sendable, CustomStringConvertible {
     /// Stream ports: port name → stream tag and direction.
     public var streamPorts: [String: IPBlock.StreamPort] { block.streams }
 
-    /// Reads the 32-bit register at byte `offset` (a multiple of 4).
-    /// - Throws: `BackendError.registerOutOfRange` / `.unalignedRegister`, or
-    ///   `PynqError.overlayNotLoaded` once the overlay is freed.
+    /// Reads the 32-bit register at byte `offset` (a multiple of 4) (pynq's `read`).
+    /// - Throws: `MMIOError.outOfRange` / `.misaligned`, or `PynqError.overlayNotLoaded` once the
+    ///   overlay is freed.
     public func read(_ offset: Int = 0) throws -> UInt32 {
-        try registerSpace().read32(offset: offset)
+        try mmio.read(UInt32.self, at: offset)
     }
 
-    /// Writes `value` to the 32-bit register at byte `offset` (a multiple of 4).
+    /// Writes `value` to the 32-bit register at byte `offset` (a multiple of 4) (pynq's `write`).
     public func write(_ offset: Int, _ value: UInt32) throws {
-        try registerSpace().write32(offset: offset, value)
+        try mmio.write(value, at: offset)
+    }
+
+    /// Writes `bytes` (a multiple of 4 long) word by word from byte `offset` (pynq's `write(offset, bytes)`).
+    public func write(_ offset: Int, _ bytes: [UInt8]) throws {
+        try mmio.write(offset, bytes)
     }
 
     /// The IP's register space on the device (the backend keeps it open while the overlay is loaded).
     public func registerSpace() throws -> any RegisterSpace {
-        guard device.loadedOverlayID == overlayIdentity else { throw PynqError.overlayNotLoaded(path: overlayPath) }
+        try checkLoaded()
         return try device.backend.registers(for: block)
     }
 
-    /// Typed register access of every width (pynq's `mmio`).
+    /// Typed register access of every width (pynq's `mmio`); made once while the overlay is loaded.
+    /// - Throws: `PynqError.overlayNotLoaded` once the overlay is freed or replaced.
     public var mmio: MMIO {
-        get throws { try MMIO(space: registerSpace()) }
+        get throws { try access.mmio(for: self) }
+    }
+
+    /// Throws `PynqError.overlayNotLoaded` unless this IP's overlay is the one on the device.
+    func checkLoaded() throws(PynqError) {
+        guard device.loadedOverlayID == overlayIdentity else { throw PynqError.overlayNotLoaded(path: overlayPath) }
     }
 
     /// `<DefaultIP krnl_stream_vadd_1 (xilinx.com:hls:krnl_stream_vadd:1.0) at 0x1800000>`.

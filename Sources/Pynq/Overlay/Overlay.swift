@@ -1,6 +1,7 @@
 import PynqBackend
 import PynqMetadataCore
 import PynqXclbin
+import PynqZynq
 
 /// A design loaded on a device (pynq's `Overlay`): its metadata, the dictionaries pynq shows, and
 /// an object for each IP, memory bank and stream, reached as `ol.<name>` or through typed accessors.
@@ -40,13 +41,25 @@ public final class Overlay: Sendable, CustomStringConvertible {
     /// Every memory of the topology (used or not), by tag, for the typed accessor.
     private let allMemories: [String: Memory]
 
-    /// Reads the overlay at `path` (an `.xclbin`) and, unless `download` is false, loads it on `device`
+    /// Reads the overlay at `path` (an `.xclbin`, or a `.bit` with its `.hwh` beside it) and, unless
+    /// `download` is false, loads it on `device`
     /// (default: `Device.active`).
     /// - Throws: `PynqError.overlayFile` if the file cannot be read (missing, a folder, no permission),
     ///   `PynqError.unsupportedOverlay` if it is not an xclbin, `MetadataError` if it is malformed,
     ///   `PynqError.noDevice` without a device, `PynqError.buffersLive` when another overlay still has
     ///   buffers (unless `force`).
     public convenience init(_ path: String, device: Device? = nil, download: Bool = true, force: Bool = false) throws {
+        if path.hasSuffix(".bit") {
+            // Zynq: the metadata is the `.hwh` beside the bitstream (found and read by PynqZynq).
+            let image: OverlayImage
+            do {
+                image = try ZynqOverlayImage.load(bitstream: path)
+            } catch let error as ZynqError {
+                throw PynqError.overlayFile(path: path, reason: error.description)
+            }
+            try self.init(image: image, device: device, download: download, force: force)
+            return
+        }
         let bytes: [UInt8]
         do {
             bytes = try SystemCalls.live.readFile(at: path)

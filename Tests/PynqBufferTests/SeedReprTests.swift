@@ -41,6 +41,26 @@ import Testing
         #expect(PynqValue.float(0.1).description == "0.1")
         #expect(PynqValue.float(.nan).description == "nan")
         #expect(PynqValue.float(-.infinity).description == "-inf")
+        // float32 elements print their own shortest digits, as numpy's str(np.float32(0.1)).
+        #expect(PynqValue.float32(0.1).description == "0.1")
+        #expect(PynqValue.float32(1e-5).description == "1e-05")
+        #expect(PynqValue.float32(16_777_216).description == "16777216.0")
+        #expect(PynqValue.float32(0.1) == .float(Double(Float(0.1))))
+        #expect(PynqValue.float32(0.1) != .float(0.1))
+        #expect(PynqValue.float32(3) == .unsigned(3))
+    }
+
+    @Test func floatElementsReadAsTheirOwnPrecision() throws {
+        let (buf, _) = try makeBuffer([3], .float32)
+        try buf.copy(from: [Float(0.1), 2.5, -1e-5])
+        #expect(buf[0].description == "0.1")
+        #expect(buf[1] == 2.5)
+        #expect(buf[2].description == "-1e-05")
+        #expect(Float(exactly: buf[0]) == Float(0.1))
+        #expect(Int(exactly: buf[1]) == nil)
+        let (halves, _) = try makeBuffer([1], .float16)
+        halves[0] = 0.5
+        #expect(halves[0] == .float32(0.5))
     }
 
     @Test func equalityIsNumeric() {

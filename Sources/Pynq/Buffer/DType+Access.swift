@@ -14,8 +14,8 @@ extension DType {
         case (.signedInteger, 2): return .signed(Int64(address.loadUnaligned(as: Int16.self)))
         case (.signedInteger, 4): return .signed(Int64(address.loadUnaligned(as: Int32.self)))
         case (.signedInteger, _): return .signed(address.loadUnaligned(as: Int64.self))
-        case (.float, 2): return .float(Double(DType.loadHalf(from: address)))
-        case (.float, 4): return .float(Double(address.loadUnaligned(as: Float.self)))
+        case (.float, 2): return .float32(DType.loadHalf(from: address))
+        case (.float, 4): return .float32(address.loadUnaligned(as: Float.self))
         case (.float, _): return .float(address.loadUnaligned(as: Double.self))
         }
     }

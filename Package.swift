@@ -94,6 +94,8 @@ let package = Package(
             name: "RuntimeBench", dependencies: ["Pynq", "PynqMock", "PynqBackend"], path: "Benchmarks/RuntimeBench",
             swiftSettings: strict),
         .executableTarget(
+            name: "ZynqBench", dependencies: ["PynqZynq", "CMMIO"], path: "Benchmarks/ZynqBench", swiftSettings: strict),
+        .executableTarget(
             name: "IPBench", dependencies: ["Pynq", "PynqBackend", "PynqMock", "PynqMetadataCore"], path: "Benchmarks/IPBench",
             swiftSettings: strict),
 

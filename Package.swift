@@ -55,6 +55,8 @@ let package = Package(
             path: "Backends/Alveo", swiftSettings: strict),
         // Volatile loads and stores for MMIO (static inline C, so Swift inlines each access).
         .target(name: "CMMIO", path: "CModules/CMMIO"),
+        // Pattern fill at memset speed (`rep stosq` on x86-64) for PynqBuffer.fill.
+        .target(name: "CPynqFill", path: "CModules/CPynqFill"),
         // Zynq: CMA buffers (xlnk, u-dma-buf), /dev/mem MMIO, fpga_manager; C side: xlnk ABI, cache maintenance.
         .target(name: "CZynq", path: "CModules/CZynq"),
         .target(
@@ -64,7 +66,7 @@ let package = Package(
         // MARK: Runtime (public API; owns no OS call)
         .target(
             name: "Pynq",
-            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "PynqAlveo", "PynqZynq", "CMMIO"],
+            dependencies: ["PynqBackend", "PynqMetadataCore", "PynqXclbin", "PynqMock", "PynqAlveo", "PynqZynq", "CMMIO", "CPynqFill"],
             swiftSettings: strict),
 
         // MARK: Examples (the seed documents as programs; run on the Mock backend)
@@ -83,6 +85,9 @@ let package = Package(
 
         // MARK: Benchmarks (run in release: scripts/bench-vs-pynq.sh)
         .executableTarget(
+            name: "AlveoBench", dependencies: ["Pynq", "PynqAlveo", "PynqBackend", "PynqXclbin"],
+            path: "Benchmarks/AlveoBench", swiftSettings: strict),
+        .executableTarget(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
         .executableTarget(
@@ -92,7 +97,8 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "PynqXMLTests", dependencies: ["PynqXML", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], swiftSettings: strict),
+        .testTarget(
+            name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], exclude: ["Resources"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
         // IP access (MMIO, register maps, kernel calls, drivers).
         .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadata", "TestSupport"], swiftSettings: strict),
@@ -102,7 +108,8 @@ let package = Package(
             name: "CHeaderChecks", dependencies: ["CXRT", "CUdev"], path: "Tests/CHeaderChecks",
             cSettings: [.unsafeFlags(["-I/usr/include/xrt", "-I/opt/xilinx/xrt/include"])]),
         .testTarget(
-            name: "PynqAlveoTests", dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "CHeaderChecks", "TestSupport"],
+            name: "PynqAlveoTests",
+            dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "Pynq", "CHeaderChecks", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(
@@ -117,10 +124,12 @@ let package = Package(
 if Context.environment["PYNQ_FUZZ"] != nil {
     let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzBit", ["PynqMetadata"]),
+        ("FuzzHWH", ["PynqMetadata"]),
     ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))
     for fuzzer in fuzzers {
         package.targets.append(.executableTarget(
-            name: fuzzer.name, dependencies: fuzzer.dependencies, path: "Fuzz/\(fuzzer.name)",
+            name: fuzzer.name, dependencies: fuzzer.dependencies + ["FuzzSupport"], path: "Fuzz/\(fuzzer.name)",
             swiftSettings: strict))
         package.products.append(.executable(name: fuzzer.name, targets: [fuzzer.name]))
     }

@@ -32,6 +32,8 @@ public enum ZynqError: Error, Sendable, Hashable, CustomStringConvertible {
     case badClock(index: Int, reason: String)
     /// A buffer was freed twice or used after `close()`.
     case closed(what: String)
+    /// The design asks for something the hardware cannot do: `reason`.
+    case unsupportedDesign(reason: String)
 
     public var description: String {
         switch self {
@@ -70,6 +72,8 @@ public enum ZynqError: Error, Sendable, Hashable, CustomStringConvertible {
             return "PL clock \(index): \(reason)"
         case .closed(let what):
             return "\(what) is closed"
+        case .unsupportedDesign(let reason):
+            return "unsupported design: \(reason)"
         }
     }
 }

@@ -78,6 +78,7 @@ struct Block {
 
 struct HWHDesign {
     let document: XMLDocument
+    let tags: TagIndex
     let source: String
     /// SYSTEMINFO NAME (the block design's name).
     let systemName: String
@@ -123,18 +124,19 @@ extension HWHDesign {
     init(document: XMLDocument, source: String) throws {
         self.document = document
         self.source = source
+        tags = TagIndex(document)
         let root = document.root
         guard root.isNamed("EDKSYSTEM") else {
             throw MetadataError(
                 .badMagic, part: source, offset: root.byteOffset,
                 reason: "the root element is <\(root.name)>, not <EDKSYSTEM>; this is not a Vivado hardware hand-off file")
         }
-        let info = root.descendants(named: "SYSTEMINFO").first { _ in true }
+        let info = tags.all(.systemInfo).first { _ in true }
         systemName = info?["NAME"] ?? ""
         architecture = info?["ARCH"]
         device = info?["DEVICE"]
 
-        let modules = Array(root.descendants(named: "MODULE"))
+        let modules = Array(tags.all(.module))
         blocks.reserveCapacity(modules.count)
         for module in modules { try addBlock(module) }
         addExternalPorts(root)
@@ -171,7 +173,7 @@ extension HWHDesign {
 
         // Bus interfaces, each with the signals its PORTMAPs name.
         var physicalToLogical: [String: (bus: String, logical: String)] = [:]
-        for bus in module.descendants(named: "BUSINTERFACE") {
+        for bus in tags.descendants(.busInterface, of: module) {
             guard let name = bus["NAME"] else { continue }
             let busVLNV = bus["VLNV"].map(VLNV.init)
             let kind: PortKind
@@ -184,7 +186,7 @@ extension HWHDesign {
             }
             let portID = block.portIndex[name]
             var port = portID.map { block.ports[Int($0)] } ?? Port(name: name, kind: kind, vlnvName: busVLNV?.name)
-            for map in bus.descendants(named: "PORTMAP") {
+            for map in tags.descendants(.portMap, of: bus) {
                 guard let logical = map["LOGICAL"], let physical = map["PHYSICAL"] else { continue }
                 physicalToLogical[physical] = (name, logical)
                 // A bus interface whose name an earlier one took is not added (pynqmetadata keeps the first).
@@ -200,7 +202,7 @@ extension HWHDesign {
             }
         }
         // PORTs that no bus interface maps are ports of their own.
-        for p in module.descendants(named: "PORT") {
+        for p in tags.descendants(.port, of: module) {
             guard let name = p["NAME"], physicalToLogical[name] == nil, block.portIndex[name] == nil else { continue }
             let id = Int32(signals.count)
             let portID = Int32(block.ports.count)
@@ -209,7 +211,7 @@ extension HWHDesign {
             block.portIndex[name] = portID
         }
         // Which signal each PORT carries.
-        for p in module.descendants(named: "PORT") {
+        for p in tags.descendants(.port, of: module) {
             guard let name = p["NAME"], block.physicalSignal[name] == nil else { continue }
             let (portName, signalName) = physicalToLogical[name].map { ($0.bus, $0.logical) } ?? (name, name)
             if let port = block.port(named: portName),
@@ -227,19 +229,19 @@ extension HWHDesign {
     }
 
     private mutating func addExternalPorts(_ root: XMLElement) {
-        for interfaces in root.descendants(named: "EXTERNALINTERFACES") {
-            for bus in interfaces.descendants(named: "BUSINTERFACE") {
-                for map in bus.descendants(named: "PORTMAP") {
+        for interfaces in tags.all(.externalInterfaces) {
+            for bus in tags.descendants(.busInterface, of: interfaces) {
+                for map in tags.descendants(.portMap, of: bus) {
                     guard let physical = map["PHYSICAL"], let logical = map["LOGICAL"], let name = bus["NAME"] else { continue }
                     externalPhysical[physical] = (name, logical)
                 }
             }
         }
-        for interfaces in root.descendants(named: "EXTERNALINTERFACES") {
-            for bus in interfaces.descendants(named: "BUSINTERFACE") {
+        for interfaces in tags.all(.externalInterfaces) {
+            for bus in tags.descendants(.busInterface, of: interfaces) {
                 guard let name = bus["NAME"] else { continue }
                 var port = Port(name: name, kind: .bus, vlnvName: nil)
-                for map in bus.descendants(named: "PORTMAP") {
+                for map in tags.descendants(.portMap, of: bus) {
                     guard let physical = map["PHYSICAL"], let logical = externalPhysical[physical]?.logical,
                           port.signalIndex[logical] == nil
                     else { continue }
@@ -254,7 +256,7 @@ extension HWHDesign {
             }
         }
         guard let ports = root.child(named: "EXTERNALPORTS") else { return }
-        for p in ports.descendants(named: "PORT") {
+        for p in tags.descendants(.port, of: ports) {
             guard let name = p["NAME"], externalPhysical[name] == nil, externalPortIndex[name] == nil else { continue }
             let id = Int32(signals.count)
             signals.append(Signal(block: -1, port: Int32(externalPorts.count), name: name))
@@ -268,9 +270,9 @@ extension HWHDesign {
     private mutating func connect(block b: Int32) {
         let block = blocks[Int(b)]
         let externalInstance = systemName + "_imp"
-        for p in block.element.descendants(named: "PORT") {
+        for p in tags.descendants(.port, of: block.element) {
             guard let name = p["NAME"], let source = block.physicalSignal[name] else { continue }
-            for connection in p.descendants(named: "CONNECTION") {
+            for connection in tags.descendants(.connection, of: p) {
                 guard let instance = connection["INSTANCE"], let target = connection["PORT"] else { continue }
                 let destination: Int32?
                 if instance == externalInstance || instance == "External_Ports" {
@@ -290,7 +292,7 @@ extension HWHDesign {
     /// Every MEMRANGE of type REGISTER or MEMORY, anywhere in the file, sets the address of the
     /// subordinate ports it names; the last one wins (pynqmetadata's `_resolve_subordinate_addressing`).
     private mutating func resolveSubordinateAddresses(_ root: XMLElement) throws {
-        for range in root.descendants(named: "MEMRANGE") {
+        for range in tags.all(.memRange) {
             guard range.attribute("MEMTYPE", equals: "REGISTER") || range.attribute("MEMTYPE", equals: "MEMORY"),
                   let instance = range["INSTANCE"]
             else { continue }

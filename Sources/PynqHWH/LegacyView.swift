@@ -30,7 +30,7 @@ extension HWHDesign {
         var ipDict: OrderedDictionary<String, OrderedDictionary<String, MetaValue>> = [:]
         var sources: [String: (module: ModuleAttributes, range: XMLElement)] = [:]
         var toRemove: [String] = []
-        for range in document.root.descendants(named: "MEMRANGE") {
+        for range in tags.all(.memRange) {
             guard let instance = range["INSTANCE"], let module = modules[instance],
                   module.bdType != "BLOCK_CONTAINER"
             else { continue }

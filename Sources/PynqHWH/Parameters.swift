@@ -9,7 +9,7 @@ extension HWHDesign {
     func parameters(of b: Int32) -> OrderedDictionary<String, MetaValue> {
         let block = blocks[Int(b)]
         var result: OrderedDictionary<String, MetaValue> = [:]
-        for parameter in block.element.descendants(named: "PARAMETER") {
+        for parameter in tags.descendants(.parameter, of: block.element) {
             guard let name = parameter["NAME"], result[name] == nil else { continue }
             result[name] = parameter["VALUE"].map(MetaValue.string) ?? .null
         }
@@ -26,7 +26,7 @@ extension HWHDesign {
 
     /// The first PARAMETER named `name` below block `b`: its VALUE (or `nil`) and the element, for errors.
     func parameter(_ name: StaticString, of b: Int32) -> (String?, XMLElement)? {
-        for parameter in blocks[Int(b)].element.descendants(named: "PARAMETER") where parameter.attribute("NAME", equals: name) {
+        for parameter in tags.descendants(.parameter, of: blocks[Int(b)].element) where parameter.attribute("NAME", equals: name) {
             return (parameter["VALUE"], parameter)
         }
         return nil

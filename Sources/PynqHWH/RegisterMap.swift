@@ -30,13 +30,13 @@ extension HWHDesign {
     func registers(block b: Int32, port p: Int32) throws -> OrderedDictionary<String, RegisterInfo> {
         let block = blocks[Int(b)]
         var result: OrderedDictionary<String, RegisterInfo> = [:]
-        for addressBlock in block.element.descendants(named: "ADDRESSBLOCK") {
+        for addressBlock in tags.descendants(.addressBlock, of: block.element) {
             let usage = addressBlock["USAGE"]
             guard usage == "register" || usage == "memory", let interface = addressBlock["INTERFACE"] else { continue }
             let resolved = block.portIndex[interface.lowercased()] ?? block.portIndex[interface.uppercased()]
                 ?? block.portIndex[interface]
             guard resolved == p else { continue }
-            for register in addressBlock.descendants(named: "REGISTER") {
+            for register in tags.descendants(.register, of: addressBlock) {
                 guard let name = register["NAME"] else { continue }
                 let info = try runtimeRegister(register, name: name, block: block)
                 if result[name] == nil { result[name] = info }
@@ -59,13 +59,13 @@ extension HWHDesign {
             default: break
             }
         }
-        for field in register.descendants(named: "FIELD") {
+        for field in tags.descendants(.field, of: register) {
             guard let fieldName = field["NAME"] else { continue }
             let fieldWhat = "\(what) FIELD \(fieldName)"
             var lsb = 0, msb = 0
             var access: String? = "read-write"
             var description: String? = ""
-            for property in field.descendants(named: "PROPERTY") {
+            for property in tags.descendants(.property, of: field) {
                 guard let key = property["NAME"] else { continue }
                 let value = property["VALUE"]
                 switch key {
@@ -87,7 +87,7 @@ extension HWHDesign {
     /// module, each of which must have the ADDRESS_OFFSET, SIZE, ACCESS and DESCRIPTION properties.
     func legacyRegisters(module: XMLElement, instance: String) throws -> OrderedDictionary<String, RegisterInfo> {
         var result: OrderedDictionary<String, RegisterInfo> = [:]
-        for registers in module.descendants(named: "REGISTERS") {
+        for registers in tags.descendants(.registers, of: module) {
             for register in registers.children {
                 guard let name = register["NAME"] else { continue }
                 let what = "MODULE \(instance) REGISTER \(name)"

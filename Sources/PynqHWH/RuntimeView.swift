@@ -181,7 +181,7 @@ extension HWHDesign {
         let psBlock = blocks[Int(ps)]
         var perPort: [[AddressMapping]] = Array(repeating: [], count: psBlock.ports.count)
         var seen: Set<MappingKey> = []
-        for range in psBlock.element.descendants(named: "MEMRANGE") {
+        for range in tags.descendants(.memRange, of: psBlock.element) {
             guard let master = range["MASTERBUSINTERFACE"], let m = psBlock.portIndex[master],
                   psBlock.ports[Int(m)].kind == .manager,
                   let instance = range["INSTANCE"], let target = blockIndex[instance]

@@ -32,7 +32,7 @@ public struct XMLDocument: Sendable {
     }
 }
 
-final class Storage: @unchecked Sendable {  // immutable after parsing
+final class Storage: Sendable {
 
     struct Node {
         var nameStart: Int32
@@ -70,12 +70,15 @@ final class Storage: @unchecked Sendable {  // immutable after parsing
     }
 
     let bytes: [UInt8]
-    var nodes: [Node] = []
-    var attributes: [Attribute] = []
-    var texts: [Text] = []
+    let nodes: [Node]
+    let attributes: [Attribute]
+    let texts: [Text]
 
-    init(bytes: [UInt8]) {
+    init(bytes: [UInt8], nodes: [Node], attributes: [Attribute], texts: [Text]) {
         self.bytes = bytes
+        self.nodes = nodes
+        self.attributes = attributes
+        self.texts = texts
     }
 
 
@@ -277,4 +280,76 @@ public struct XMLDescendants: Sequence, Sendable {
     public func makeIterator() -> Iterator {
         Iterator(storage: storage, current: root + 1, end: storage.nodes[Int(root)].subtreeEnd)
     }
+}
+
+// MARK: Document-order positions and tag names
+
+extension XMLDocument {
+    /// The element at document-order position `index` (0 is the root element).
+    /// - Precondition: `0 <= index < elementCount`.
+    public func element(at index: Int) -> XMLElement {
+        precondition(index >= 0 && index < storage.nodes.count, "element index \(index) out of range")
+        return XMLElement(storage: storage, index: Int32(index))
+    }
+
+    /// Every distinct tag name of the document (`names`, in order of first use) and, for each element in
+    /// document order, the position of its tag name in `names`. One pass without making a string per
+    /// element: readers that look for several kinds of element sort the whole document by tag at once.
+    public func tagNames() -> (names: [String], nameOfElement: [Int32]) {
+        let s = storage
+        var names: [String] = []
+        var firstSpan: [(start: Int32, length: Int32)] = []
+        var ids = [Int32](repeating: 0, count: s.nodes.count)
+        var capacity = 64
+        while capacity < s.nodes.count / 4 + 64 { capacity <<= 1 }
+        var table = [Int32](repeating: -1, count: capacity)  // open addressing: name ids
+        s.bytes.withUnsafeBufferPointer { buf in
+            for (e, node) in s.nodes.enumerated() {
+                let start = Int(node.nameStart), length = Int(node.nameLength)
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for k in start..<(start + length) { hash = (hash ^ UInt64(buf[k])) &* 0x100_0000_01b3 }
+                var slot = Int(hash & UInt64(capacity - 1))
+                while true {
+                    let id = table[slot]
+                    if id < 0 {
+                        let new = Int32(names.count)
+                        names.append(String(decoding: UnsafeBufferPointer(rebasing: buf[start..<(start + length)]), as: UTF8.self))
+                        firstSpan.append((node.nameStart, node.nameLength))
+                        table[slot] = new
+                        ids[e] = new
+                        break
+                    }
+                    let span = firstSpan[Int(id)]
+                    if Int(span.length) == length,
+                       (0..<length).allSatisfy({ buf[Int(span.start) + $0] == buf[start + $0] })
+                    {
+                        ids[e] = id
+                        break
+                    }
+                    slot = (slot + 1) & (capacity - 1)
+                }
+                // Keep the table at most half full.
+                if names.count * 2 > capacity {
+                    capacity <<= 1
+                    table = [Int32](repeating: -1, count: capacity)
+                    for (id, span) in firstSpan.enumerated() {
+                        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                        for k in Int(span.start)..<Int(span.start + span.length) { h = (h ^ UInt64(buf[k])) &* 0x100_0000_01b3 }
+                        var slot = Int(h & UInt64(capacity - 1))
+                        while table[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+                        table[slot] = Int32(id)
+                    }
+                }
+            }
+        }
+        return (names, ids)
+    }
+}
+
+extension XMLElement {
+    /// The element's position in document order (the root is 0; see `XMLDocument.element(at:)`).
+    public var documentIndex: Int { Int(index) }
+
+    /// The document-order positions of the element's descendants: every subtree is one contiguous run.
+    public var descendantIndices: Range<Int> { (Int(index) + 1)..<Int(node.subtreeEnd) }
 }

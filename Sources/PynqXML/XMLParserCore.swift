@@ -2,12 +2,15 @@
 struct XMLParserCore {
     let bytes: [UInt8]
     let source: String
-    var storage: Storage
+    // Built here, then handed to an immutable `Storage` (reads of immutable storage need no
+    // exclusivity checks).
+    var nodes: [Storage.Node] = []
+    var attributes: [Storage.Attribute] = []
+    var texts: [Storage.Text] = []
 
     init(bytes: [UInt8], source: String) {
         self.bytes = bytes
         self.source = source
-        self.storage = Storage(bytes: bytes)
     }
 
     private func fail(_ offset: Int, _ reason: String) -> XMLError {
@@ -17,10 +20,10 @@ struct XMLParserCore {
     mutating func parse() throws(XMLError) -> Storage {
         guard bytes.count < Int(Int32.max) else { throw fail(0, "document larger than 2 GiB") }
         if let bad = Self.firstInvalidUTF8(bytes) { throw fail(bad, "invalid UTF-8") }
-        storage.nodes.reserveCapacity(bytes.count / 64)
-        storage.attributes.reserveCapacity(bytes.count / 32)
+        nodes.reserveCapacity(bytes.count / 64)
+        attributes.reserveCapacity(bytes.count / 32)
         try bytes.withUnsafeBufferPointer { (buf) throws(XMLError) in try scan(buf) }
-        return storage
+        return Storage(bytes: bytes, nodes: nodes, attributes: attributes, texts: texts)
     }
 
     // MARK: scanning
@@ -94,7 +97,7 @@ struct XMLParserCore {
                 var j = nameStart
                 while j < n, Self.isNameByte(buf[j]) { j += 1 }
                 guard let top = stack.popLast() else { throw fail(i, "end tag without a start tag") }
-                let node = storage.nodes[Int(top)]
+                let node = nodes[Int(top)]
                 let len = j - nameStart
                 guard len == Int(node.nameLength),
                       memcmpEqual(buf, nameStart, Int(node.nameStart), len)
@@ -104,7 +107,7 @@ struct XMLParserCore {
                 }
                 while j < n, Self.isSpace(buf[j]) { j += 1 }
                 guard j < n, buf[j] == Self.gt else { throw fail(j, "expected '>' to close the end tag") }
-                storage.nodes[Int(top)].subtreeEnd = Int32(storage.nodes.count)
+                nodes[Int(top)].subtreeEnd = Int32(nodes.count)
                 i = j + 1
             } else {
                 // Start tag.
@@ -114,15 +117,15 @@ struct XMLParserCore {
                 let nameStart = i + 1
                 var j = nameStart
                 while j < n, Self.isNameByte(buf[j]) { j += 1 }
-                let index = Int32(storage.nodes.count)
+                let index = Int32(nodes.count)
                 let parent = stack.last ?? -1
-                storage.nodes.append(Storage.Node(
+                nodes.append(Storage.Node(
                     nameStart: Int32(nameStart), nameLength: Int32(j - nameStart),
-                    firstAttribute: Int32(storage.attributes.count), attributeCount: 0, parent: parent))
+                    firstAttribute: Int32(attributes.count), attributeCount: 0, parent: parent))
                 if parent >= 0 {
-                    let last = storage.nodes[Int(parent)].lastChild
-                    if last >= 0 { storage.nodes[Int(last)].nextSibling = index } else { storage.nodes[Int(parent)].firstChild = index }
-                    storage.nodes[Int(parent)].lastChild = index
+                    let last = nodes[Int(parent)].lastChild
+                    if last >= 0 { nodes[Int(last)].nextSibling = index } else { nodes[Int(parent)].firstChild = index }
+                    nodes[Int(parent)].lastChild = index
                 }
                 // Attributes.
                 var count: Int32 = 0
@@ -138,7 +141,7 @@ struct XMLParserCore {
                     }
                     if b == Self.slash {
                         guard j + 1 < n, buf[j + 1] == Self.gt else { throw fail(j, "expected '/>'") }
-                        storage.nodes[Int(index)].subtreeEnd = index + 1
+                        nodes[Int(index)].subtreeEnd = index + 1
                         j += 2
                         break
                     }
@@ -167,28 +170,30 @@ struct XMLParserCore {
                         j += 1
                     }
                     guard j < n else { throw fail(vs, "unterminated attribute value") }
-                    storage.attributes.append(Storage.Attribute(
+                    attributes.append(Storage.Attribute(
                         name: .init(start: Int32(an), length: Int32(anEnd - an), hasReferences: false),
                         value: .init(start: Int32(vs), length: Int32(j - vs), hasReferences: refs)))
                     count += 1
                     j += 1
                 }
-                storage.nodes[Int(index)].attributeCount = count
+                nodes[Int(index)].attributeCount = count
                 i = j
             }
         }
         if let open = stack.last {
-            throw fail(n, "document ends with <\(XMLElement(storage: storage, index: open).name)> still open")
+            let node = nodes[Int(open)]
+            let name = String(decoding: UnsafeBufferPointer(rebasing: buf[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)]), as: UTF8.self)
+            throw fail(n, "document ends with <\(name)> still open")
         }
         guard sawRoot else { throw fail(n, "no document element") }
     }
 
     private mutating func addText(to element: Int32, _ span: Storage.Span) {
-        let t = Int32(storage.texts.count)
-        storage.texts.append(Storage.Text(span: span, next: -1))
-        let last = storage.nodes[Int(element)].lastText
-        if last >= 0 { storage.texts[Int(last)].next = t } else { storage.nodes[Int(element)].firstText = t }
-        storage.nodes[Int(element)].lastText = t
+        let t = Int32(texts.count)
+        texts.append(Storage.Text(span: span, next: -1))
+        let last = nodes[Int(element)].lastText
+        if last >= 0 { texts[Int(last)].next = t } else { nodes[Int(element)].firstText = t }
+        nodes[Int(element)].lastText = t
     }
 
     private func checkReference(_ buf: UnsafeBufferPointer<UInt8>, at i: Int) throws(XMLError) {

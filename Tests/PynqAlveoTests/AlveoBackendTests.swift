@@ -3,6 +3,7 @@ import PynqBackend
 import PynqMetadataCore
 import PynqXclbin
 import Testing
+import TestSupport
 
 @testable import PynqAlveo
 
@@ -129,7 +130,7 @@ struct AlveoBackendTests {
     func releaseAfterClose() throws {
         let (backend, _, _) = try loadedBackend()
         let allocation = try backend.allocate(byteCount: 4096, memory: 0, cacheable: false)
-        let device = try #require((allocation as? AlveoAllocation)?.buffer.device)
+        let device = try #require((allocation as? AlveoAllocation)?.device)
         backend.close()
         #expect(device.liveBuffers == 1)
         allocation.release()
@@ -154,5 +155,58 @@ struct AlveoBackendTests {
             try AlveoBackend.xrtValue(.value(UInt64(1)), for: register("unsigned int", bytes: 4), ip: "k")
         }
         #expect(AlveoBackend.xrtKernelName(cu: "krnl_vadd:krnl_vadd_1") == "krnl_vadd:{krnl_vadd_1}")
+    }
+}
+
+@Suite("The project's own written xclbins on XRT's no-op device", .serialized)
+struct WrittenXclbinTests {
+    /// Every reference xclbin, written again by `XclbinBuilder`.
+    static func written() throws -> [(name: String, bytes: [UInt8], file: XclbinFile)] {
+        try Reference.fileNames(withExtension: "xclbin").map { name in
+            let original = try Xclbin.read(bytes: try Reference.bytes(name), source: name)
+            let bytes = try XclbinBuilder(file: original).build()
+            return (name, bytes, try Xclbin.read(bytes: bytes, source: "rewritten " + name))
+        }
+    }
+
+    @Test("XRT reports the argument offsets and memory groups we wrote")
+    func acceptance() throws {
+        for (name, bytes, file) in try Self.written() {
+            let kernels = file.kernels.filter { $0.instances.contains { $0.baseAddress != .max } }
+            let report = try XRTXclbinAcceptance.load(bytes: bytes, kernels: kernels.map(\.name))
+            #expect(report.uuid == file.header.uuid, "\(name)")
+            for (kernel, seen) in zip(kernels, report.kernels) {
+                for argument in kernel.arguments where !argument.isStream {
+                    let xrt = seen.arguments.first { $0.index == argument.index }
+                    #expect(xrt?.offset == UInt32(argument.offset), "\(name) \(kernel.name).\(argument.name)")
+                    #expect((xrt?.memoryGroup != nil) == argument.isPointer, "\(name) \(kernel.name).\(argument.name)")
+                }
+            }
+        }
+    }
+
+    @Test("download, allocate in every used bank, free; the rewritten vadd runs to completion")
+    func backendCycle() throws {
+        let backend = try AlveoBackend(index: 0)
+        for (name, bytes, file) in try Self.written() {
+            let description = file.overlayDescription()
+            try backend.download(OverlayImage(description: description, path: nil, bytes: bytes))
+            var allocations: [any BackendAllocation] = []
+            for bank in description.memories where bank.used && bank.type != .streaming && bank.type != .streamingConnection {
+                allocations.append(try backend.allocate(byteCount: 4096, memory: bank.index, cacheable: false))
+            }
+            #expect(!allocations.isEmpty, "\(name)")
+            if let vadd = description.ips.first(where: { $0.name == "krnl_vadd_1" }) {
+                let run = try backend.start(
+                    vadd, arguments: [0: .buffer(allocations[0], offset: 0), 1: .buffer(allocations[0], offset: 0),
+                                      2: .buffer(allocations[0], offset: 0), 3: .value(UInt32(16))])
+                try run.wait()
+            }
+            for allocation in allocations { allocation.release() }
+            for bank in description.memories {
+                #expect(try backend.usage(memory: bank.index).numBuffers == 0, "\(name) \(bank.tag)")
+            }
+        }
+        backend.close()
     }
 }

@@ -118,7 +118,7 @@ struct XRTLowLevelTests {
             let group = try #require(try kernel.groupID(argument: argument))
             let buffer = try device.allocate(size: count * 4, group: group)
             #expect(buffer.size == count * 4)
-            #expect(try buffer.address() != 0)
+            #expect(buffer.deviceAddress != 0)
             buffers.append(buffer)
         }
         #expect(try kernel.groupID(argument: 3) == nil)  // the scalar size argument
@@ -126,8 +126,8 @@ struct XRTLowLevelTests {
         #expect(device.liveBuffers == 3)
         #expect(device.accountedUsage.values.reduce(0) { $0 + $1.bytes } == 3 * count * 4)
 
-        let a = try buffers[0].map().bindMemory(to: UInt32.self, capacity: count)
-        let b = try buffers[1].map().bindMemory(to: UInt32.self, capacity: count)
+        let a = buffers[0].host.bindMemory(to: UInt32.self, capacity: count)
+        let b = buffers[1].host.bindMemory(to: UInt32.self, capacity: count)
         for i in 0..<count {
             a[i] = UInt32(i)
             b[i] = UInt32(3 * i)

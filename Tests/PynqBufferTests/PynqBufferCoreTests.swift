@@ -180,6 +180,18 @@ func makeBuffer(_ shape: [Int], _ dtype: DType = .uint32, coherent: Bool = false
         _ = allocation
     }
 
+    @Test(arguments: [DType.uint16, .int32, .float64, .uint8])
+    func longFillsUseTheFastPathAndStayInsideTheView(_ dtype: DType) throws {
+        let (buf, _) = try makeBuffer([9001], dtype)
+        let value: PynqValue = dtype == .uint8 ? 0x5A : (dtype.kind == .float ? -0.75 : 0x1234)
+        let window = try buf.slice(axis: 0, 1..<9000)
+        try window.fill(value)
+        let values = try buf.toArray()
+        #expect(values.first == 0)
+        #expect(values.last == 0)
+        #expect(values.dropFirst().dropLast().allSatisfy { $0 == value })
+    }
+
     @Test func bufferToBufferCopy() throws {
         let (a, _) = try makeBuffer([4, 4], .int32)
         let (b, _) = try makeBuffer([16], .int32)
@@ -196,5 +208,34 @@ func makeBuffer(_ shape: [Int], _ dtype: DType = .uint32, coherent: Bool = false
         let (wrongType, _) = try makeBuffer([16], .uint32)
         #expect(throws: PynqBufferError.dtypeMismatch(buffer: .int32, requested: .uint32)) { try a.copy(from: wrongType) }
         #expect(throws: PynqBufferError.countMismatch(expected: 16, actual: 4)) { try a.copy(from: c) }
+    }
+}
+
+@Suite struct PynqBufferSpanTests {
+    @available(macOS 26, *)
+    @Test func spansBorrowContiguousViews() throws {
+        let (buf, _) = try makeBuffer([2, 8], .uint32)
+        try buf.assign(UInt32(0)..<16)
+        let total = try buf.withSpan(of: UInt32.self) { span in
+            var sum: UInt32 = 0
+            for i in span.indices { sum += span[i] }
+            return sum
+        }
+        #expect(total == 120)
+        try buf[row: 1].withMutableSpan(of: UInt32.self) { span in span[0] = 100 }
+        #expect(buf[1, 0] == 100)
+        #expect(try buf.withBytes { $0.byteCount } == 64)
+        try buf.withMutableBytes { bytes in bytes.storeBytes(of: 7, toByteOffset: 4, as: UInt32.self) }
+        #expect(buf[0, 1] == 7)
+        let typed = try buf.typed(UInt32.self)
+        #expect(try typed.withSpan { $0.count } == 16)
+        try typed.withMutableSpan { $0[15] = 1 }
+        #expect(typed[1, 7] == 1)
+        #expect(throws: PynqBufferError.dtypeMismatch(buffer: .uint32, requested: .float32)) {
+            try buf.withSpan(of: Float.self) { $0.count }
+        }
+        #expect(throws: PynqBufferError.self) { try buf.slice(axis: 1, 0..<4).withSpan(of: UInt32.self) { $0.count } }
+        buf.free()
+        #expect(throws: PynqBufferError.freed) { try buf.withBytes { $0.byteCount } }
     }
 }

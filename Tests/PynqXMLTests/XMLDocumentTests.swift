@@ -73,6 +73,28 @@ import TestSupport
         }
     }
 
+    @Test func tagNamesAndDocumentIndices() throws {
+        let doc = try XMLDocument(string: "<r><a><b/><a x='1'/></a><c><b/></c>\n</r>")
+        let (names, ids) = doc.tagNames()
+        #expect(names == ["r", "a", "b", "c"])
+        #expect(ids == [0, 1, 2, 1, 3, 2])
+        #expect(ids.count == doc.elementCount)
+        for (i, element) in doc.allElements.enumerated() {
+            #expect(element.documentIndex == i)
+            #expect(doc.element(at: i) == element)
+            #expect(element.name == names[Int(ids[i])])
+            #expect(element.descendantIndices.map { doc.element(at: $0) } == Array(element.descendants))
+        }
+        #expect(doc.element(at: 3)["x"] == "1")
+        // Many distinct names grow the name table.
+        let many = "<r>" + (0..<300).map { "<n\($0)/>" }.joined() + (0..<300).map { "<n\($0)/>" }.joined() + "</r>"
+        let big = try XMLDocument(string: many)
+        let table = big.tagNames()
+        #expect(table.names.count == 301)
+        #expect(table.nameOfElement[1] == table.nameOfElement[301])
+        #expect(table.names[Int(table.nameOfElement[300])] == "n299")
+    }
+
     @Test func invalidUTF8IsRejected() {
         for bad: [UInt8] in [[0xC3], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0]] {
             let bytes = Array("<a>".utf8) + bad + Array("</a>".utf8)

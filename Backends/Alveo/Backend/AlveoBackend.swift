@@ -50,13 +50,27 @@ public final class AlveoBackend: Backend {
         var kernels: [String: XRTKernel] = [:]
     }
 
-    struct Loaded: @unchecked Sendable {
-        var identity: String
-        var uuid: [UInt8]
-        var description: OverlayDescription
-        var device: XRTDevice
-        /// Allocatable memories by MEM_TOPOLOGY index.
-        var banks: [Int: MemoryBank]
+    /// What a download loaded (a reference: the allocation path reads it under the lock).
+    final class Loaded: @unchecked Sendable {
+        let identity: String
+        let uuid: [UInt8]
+        let description: OverlayDescription
+        let device: XRTDevice
+        /// Whether MEM_TOPOLOGY index `i` can hold buffers (used, not a stream).
+        let allocatable: [Bool]
+
+        init(identity: String, uuid: [UInt8], description: OverlayDescription, device: XRTDevice) {
+            self.identity = identity
+            self.uuid = uuid
+            self.description = description
+            self.device = device
+            var allocatable = [Bool](repeating: false, count: (description.memories.map(\.index).max() ?? -1) + 1)
+            for bank in description.memories
+            where bank.index >= 0 && bank.used && bank.type != .streaming && bank.type != .streamingConnection {
+                allocatable[bank.index] = true
+            }
+            self.allocatable = allocatable
+        }
     }
 
     init(xrt: XRTLibrary, device: AlveoDeviceDescription) {
@@ -91,13 +105,7 @@ public final class AlveoBackend: Backend {
             } else {
                 throw AlveoError.invalidArgument(context: "download to \(name)", reason: "the overlay has neither bytes nor a path")
             }
-            var banks: [Int: MemoryBank] = [:]
-            for bank in image.description.memories
-            where bank.used && bank.type != .streaming && bank.type != .streamingConnection {
-                banks[bank.index] = bank
-            }
-            state.loaded = Loaded(
-                identity: image.identity, uuid: uuid, description: image.description, device: device, banks: banks)
+            state.loaded = Loaded(identity: image.identity, uuid: uuid, description: image.description, device: device)
         }
     }
 
@@ -119,18 +127,19 @@ public final class AlveoBackend: Backend {
     public func allocate(byteCount: Int, memory: Int, cacheable: Bool) throws -> any BackendAllocation {
         guard byteCount > 0 else { throw BackendError.invalidSize(requested: byteCount) }
         let loaded = try loaded()
-        guard let bank = loaded.banks[memory] else { throw unallocatable(memory, in: loaded) }
-        let buffer: XRTBuffer
+        guard memory >= 0, memory < loaded.allocatable.count, loaded.allocatable[memory] else {
+            throw unallocatable(memory, in: loaded)
+        }
         do {
-            buffer = try loaded.device.allocate(
-                size: byteCount, flags: cacheable ? .cacheable : [], group: UInt32(memory))
+            return try AlveoAllocation(device: loaded.device, byteCount: byteCount, memoryIndex: memory, cacheable: cacheable)
         } catch {
-            guard case .xrtCall(_, _, _, ENOMEM, _) = error else { throw error }
+            guard case .xrtCall(_, _, _, ENOMEM, _) = error,
+                let bank = loaded.description.memories.first(where: { $0.index == memory })
+            else { throw error }
             let used = UInt64(loaded.device.accountedUsage[UInt32(memory)]?.bytes ?? 0)
             let free = bank.size > used ? bank.size - used : 0
             throw BackendError.outOfMemory(bank: bank.tag, requested: UInt64(byteCount), free: free, largestFree: free)
         }
-        return try AlveoAllocation(buffer: buffer, memoryIndex: memory, cacheable: cacheable)
     }
 
     private func unallocatable(_ memory: Int, in loaded: Loaded) -> BackendError {
@@ -199,7 +208,7 @@ public final class AlveoBackend: Backend {
             guard let alveo = allocation as? AlveoAllocation else {
                 throw BackendError.kernel(ip: ip, reason: "argument \(register.name) got a buffer of another backend")
             }
-            let buffer = offset == 0 ? alveo.buffer : try alveo.buffer.subBuffer(offset: offset, length: alveo.byteCount - offset)
+            let buffer = offset == 0 ? alveo : try alveo.subBuffer(offset: offset, length: alveo.byteCount - offset)
             return .buffer(XRTBufferReference(buffer: buffer))
         case .scalar(let bytes):
             let declared = register.sizeInBits / 8
@@ -232,35 +241,25 @@ public final class AlveoBackend: Backend {
     }
 }
 
-/// One buffer object of an ``AlveoBackend``.
-final class AlveoAllocation: BackendAllocation, @unchecked Sendable {
-    let buffer: XRTBuffer
-    let hostAddress: UnsafeMutableRawPointer
-    let byteCount: Int
-    let deviceAddress: UInt64
+/// One buffer object of an ``AlveoBackend``: the XRT buffer itself (one Swift object per buffer).
+final class AlveoAllocation: XRTBuffer, BackendAllocation, @unchecked Sendable {
     let memoryIndex: Int
-    let coherent = false
     let cacheable: Bool
+    var hostAddress: UnsafeMutableRawPointer { host }
+    var byteCount: Int { size }
+    var coherent: Bool { false }
 
-    init(buffer: XRTBuffer, memoryIndex: Int, cacheable: Bool) throws(AlveoError) {
-        do {
-            hostAddress = try buffer.map()
-            deviceAddress = try buffer.address()
-        } catch {
-            buffer.free()
-            throw error
-        }
-        self.buffer = buffer
-        self.byteCount = buffer.size
+    init(device: XRTDevice, byteCount: Int, memoryIndex: Int, cacheable: Bool) throws(AlveoError) {
         self.memoryIndex = memoryIndex
         self.cacheable = cacheable
+        try super.init(device: device, size: byteCount, flags: cacheable ? .cacheable : [], group: UInt32(memoryIndex))
     }
 
     func sync(_ direction: SyncDirection, offset: Int, length: Int) throws {
-        try buffer.sync(direction == .toDevice ? .toDevice : .fromDevice, offset: offset, length: length)
+        try sync(direction == .toDevice ? XRTSyncDirection.toDevice : .fromDevice, offset: offset, length: length)
     }
 
-    func release() { buffer.free() }
+    func release() { free() }
 }
 
 /// A compute unit's registers, through XRT's kernel register calls.

@@ -1,10 +1,14 @@
 import CXRT
 
-/// One XRT buffer object (`xrtBOAlloc`), freed exactly once: by ``free()`` or in `deinit`.
-final class XRTBuffer: @unchecked Sendable {
+/// One XRT buffer object (`xrtBOAlloc`), mapped into the process at creation (`xrtBOMap`) and freed
+/// exactly once: by ``free()`` or in `deinit`. Subclassed by the backend's allocation type so that
+/// one object per buffer is all the Swift side adds to XRT's own work.
+class XRTBuffer: @unchecked Sendable {
     let device: XRTDevice
+    /// XRT's functions, as a plain pointer (kept valid by `device`, which keeps its library).
+    let api: UnsafePointer<cxrt_api>
     private(set) var handle: UnsafeMutableRawPointer?
-    /// Size in bytes as XRT reports it.
+    /// Size in bytes.
     let size: Int
     /// Memory group the buffer was allocated in.
     let group: UInt32
@@ -12,40 +16,52 @@ final class XRTBuffer: @unchecked Sendable {
     /// The buffer this one is a slice of (sub-buffers are not counted in the device's accounting and
     /// keep their parent alive).
     let parent: XRTBuffer?
+    /// First byte of the host mapping.
+    let host: UnsafeMutableRawPointer
+    /// The device-side address (`xrtBOAddress`).
+    let deviceAddress: UInt64
 
-    init(
-        device: XRTDevice, handle: UnsafeMutableRawPointer, size: Int, group: UInt32, flags: XRTBufferFlags,
-        parent: XRTBuffer? = nil
-    ) {
+    /// Allocates `size` bytes in memory group `group` (a kernel argument's group id or a MEM_TOPOLOGY
+    /// index) and maps them.
+    init(device: XRTDevice, size: Int, flags: XRTBufferFlags = [], group: UInt32) throws(AlveoError) {
+        let bo = try device.allocateHandle(size: size, flags: flags, group: group)
+        let api = UnsafePointer(device.xrt.table)
+        clearErrno()
+        guard let host = api.pointee.xrtBOMap(bo) else {
+            let error = device.xrt.failure("xrtBOMap", "bank \(group), \(size) bytes", errno: currentErrno())
+            device.releaseHandle(bo, group: group, size: size)
+            throw error
+        }
         self.device = device
-        self.handle = handle
+        self.api = api
+        self.handle = bo
         self.size = size
         self.group = group
         self.flags = flags
+        self.parent = nil
+        self.host = host
+        self.deviceAddress = api.pointee.xrtBOAddress(bo)
+    }
+
+    private init(slice bo: UnsafeMutableRawPointer, of parent: XRTBuffer, offset: Int, length: Int) {
+        device = parent.device
+        api = parent.api
+        handle = bo
+        size = length
+        group = parent.group
+        flags = parent.flags
         self.parent = parent
+        host = parent.host + offset
+        deviceAddress = api.pointee.xrtBOAddress(bo)
     }
 
     deinit { free() }
-
-    private var xrt: XRTLibrary { device.xrt }
 
     private func live(_ function: String) throws(AlveoError) -> UnsafeMutableRawPointer {
         guard let handle else {
             throw .invalidArgument(context: "\(function) on bank \(group)", reason: "the buffer was freed")
         }
         return handle
-    }
-
-    /// Maps the buffer into the process (`xrtBOMap`); the mapping lives until ``free()``.
-    func map() throws(AlveoError) -> UnsafeMutableRawPointer {
-        let bo = try live("xrtBOMap")
-        clearErrno()
-        return try xrt.unwrap(xrt.api.xrtBOMap(bo), "xrtBOMap", "bank \(group), \(size) bytes")
-    }
-
-    /// The device-side address (`xrtBOAddress`).
-    func address() throws(AlveoError) -> UInt64 {
-        xrt.api.xrtBOAddress(try live("xrtBOAddress"))
     }
 
     /// Synchronises bytes `offset ..< offset + length` (`xrtBOSync`). The range is checked here:
@@ -58,9 +74,10 @@ final class XRTBuffer: @unchecked Sendable {
                 context: "xrtBOSync on bank \(group)",
                 reason: "bytes \(offset) ..< \(offset + length) are outside the \(size)-byte buffer")
         }
-        try xrt.check(
-            xrt.api.xrtBOSync(bo, direction.rawValue, length, offset), "xrtBOSync",
-            "bank \(group), \(length) bytes at offset \(offset) \(direction)")
+        let code = api.pointee.xrtBOSync(bo, direction.rawValue, length, offset)
+        if code != 0 {
+            try device.xrt.check(code, "xrtBOSync", "bank \(group), \(length) bytes at offset \(offset) \(direction)")
+        }
     }
 
     /// A buffer object for bytes `offset ..< offset + length` of this one (`xrtBOSubAlloc`), e.g. to
@@ -73,17 +90,20 @@ final class XRTBuffer: @unchecked Sendable {
                 reason: "bytes \(offset) ..< \(offset + length) are outside the \(size)-byte buffer")
         }
         clearErrno()
-        let sub = try xrt.unwrap(
-            xrt.api.xrtBOSubAlloc(bo, length, offset), "xrtBOSubAlloc", "bank \(group), \(length) bytes at \(offset)")
-        return XRTBuffer(device: device, handle: sub, size: length, group: group, flags: flags, parent: self)
+        let sub = try device.xrt.unwrap(
+            api.pointee.xrtBOSubAlloc(bo, length, offset), "xrtBOSubAlloc", "bank \(group), \(length) bytes at \(offset)")
+        return XRTBuffer(slice: sub, of: self, offset: offset, length: length)
     }
 
     /// Gives the buffer back to XRT (unmaps it). Later calls do nothing.
-    func free() {
+    final func free() {
         guard let bo = handle else { return }
         handle = nil
-        _ = xrt.api.xrtBOFree(bo)
-        if parent == nil { device.record(group: group, buffers: -1, bytes: size) }
+        if parent == nil {
+            device.releaseHandle(bo, group: group, size: size)
+        } else {
+            _ = api.pointee.xrtBOFree(bo)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import CXRT
 import Foundation
+import Synchronization
 
 /// One open XRT device (`xrtDeviceOpen`), closed when the last reference goes.
 ///
@@ -10,8 +11,8 @@ final class XRTDevice: @unchecked Sendable {
     let xrt: XRTLibrary
     let index: Int
     let handle: UnsafeMutableRawPointer
-    private let lock = NSLock()
-    private var usage: [UInt32: BankUsage] = [:]
+    /// Live buffers and bytes, indexed by memory group.
+    private let usage = Mutex<[BankUsage]>([])
 
     /// Live buffers and their bytes in one memory group.
     struct BankUsage: Sendable, Equatable {
@@ -73,35 +74,51 @@ final class XRTDevice: @unchecked Sendable {
 
     // MARK: Buffers
 
-    /// Allocates a buffer object of `size` bytes in memory group `group` (a kernel argument's group id
-    /// or a MEM_TOPOLOGY index).
+    /// Memory groups are 16-bit (XRT's flags keep the bank index in bits 0–15).
+    static let maxGroup: UInt32 = 0xFFFF
+
+    /// Allocates and maps a buffer object of `size` bytes in memory group `group`.
     func allocate(size: Int, flags: XRTBufferFlags = [], group: UInt32) throws(AlveoError) -> XRTBuffer {
-        guard size > 0 else {
-            throw .invalidArgument(context: "xrtBOAlloc on device \(index), bank \(group)", reason: "size \(size) must be positive")
+        try XRTBuffer(device: self, size: size, flags: flags, group: group)
+    }
+
+    /// `xrtBOAlloc`, counted in our accounting. Pair with ``releaseHandle(_:group:size:)``.
+    func allocateHandle(size: Int, flags: XRTBufferFlags, group: UInt32) throws(AlveoError) -> UnsafeMutableRawPointer {
+        guard size > 0, group <= Self.maxGroup else {
+            throw .invalidArgument(
+                context: "xrtBOAlloc on device \(index), bank \(group)",
+                reason: size > 0 ? "memory groups go up to \(Self.maxGroup)" : "size \(size) must be positive")
         }
         clearErrno()
-        let bo = try xrt.unwrap(
-            xrt.api.xrtBOAlloc(handle, size, flags.rawValue, group), "xrtBOAlloc",
-            "device \(index), bank \(group), \(size) bytes")
-        let actual = xrt.api.xrtBOSize(bo)
-        record(group: group, buffers: 1, bytes: actual)
-        return XRTBuffer(device: self, handle: bo, size: actual, group: group, flags: flags)
+        guard let bo = xrt.table.pointee.xrtBOAlloc(handle, size, flags.rawValue, group) else {
+            throw xrt.failure("xrtBOAlloc", "device \(index), bank \(group), \(size) bytes", errno: currentErrno())
+        }
+        record(group: group, buffers: 1, bytes: size)
+        return bo
     }
 
-    func record(group: UInt32, buffers: Int, bytes: Int) {
-        lock.lock()
-        var entry = usage[group] ?? BankUsage()
-        entry.buffers += buffers
-        entry.bytes += buffers > 0 ? bytes : -bytes
-        usage[group] = entry.buffers == 0 && entry.bytes == 0 ? nil : entry
-        lock.unlock()
+    /// `xrtBOFree` of a handle from ``allocateHandle(size:flags:group:)``.
+    func releaseHandle(_ bo: UnsafeMutableRawPointer, group: UInt32, size: Int) {
+        _ = xrt.table.pointee.xrtBOFree(bo)
+        record(group: group, buffers: -1, bytes: size)
     }
 
-    /// Our account of live buffers per memory group.
+    private func record(group: UInt32, buffers: Int, bytes: Int) {
+        usage.withLock { usage in
+            let index = Int(group)
+            if index >= usage.count { usage.append(contentsOf: repeatElement(BankUsage(), count: index + 1 - usage.count)) }
+            usage[index].buffers += buffers
+            usage[index].bytes += buffers > 0 ? bytes : -bytes
+        }
+    }
+
+    /// Our account of live buffers per memory group (groups with none left out).
     var accountedUsage: [UInt32: BankUsage] {
-        lock.lock()
-        defer { lock.unlock() }
-        return usage
+        usage.withLock { usage in
+            var result: [UInt32: BankUsage] = [:]
+            for (group, entry) in usage.enumerated() where entry != BankUsage() { result[UInt32(group)] = entry }
+            return result
+        }
     }
 
     /// Live buffers allocated through this device object.
@@ -136,8 +153,6 @@ final class XRTDevice: @unchecked Sendable {
 struct XRTBufferFlags: OptionSet, Sendable, Hashable {
     let rawValue: UInt64
     static let cacheable = XRTBufferFlags(rawValue: 1 << 24)
-    static let deviceOnly = XRTBufferFlags(rawValue: 1 << 28)
-    static let hostOnly = XRTBufferFlags(rawValue: 1 << 29)
 }
 
 /// What the device layer says about a device.

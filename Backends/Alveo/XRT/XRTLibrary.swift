@@ -10,8 +10,11 @@ import Foundation
 final class XRTLibrary: @unchecked Sendable {
     /// Where the library was found.
     let path: String
-    /// The bound functions (immutable once loaded).
-    let api: cxrt_api
+    /// The bound functions (immutable once loaded), in memory of their own so hot paths can keep a
+    /// plain pointer to them (no reference counting); valid while this object lives.
+    let table: UnsafeMutablePointer<cxrt_api>
+    /// The bound functions.
+    var api: cxrt_api { table.pointee }
     /// XRT's device layer (checked to exist before the first call).
     let deviceLayer: String
     /// Where XRT's error messages are read from (nil when the user configures XRT's logging).
@@ -45,7 +48,8 @@ final class XRTLibrary: @unchecked Sendable {
     ) {
         self.edits = edits
         self.path = path
-        self.api = api
+        table = UnsafeMutablePointer<cxrt_api>.allocate(capacity: 1)
+        table.initialize(to: api)
         self.deviceLayer = deviceLayer
         self.messages = messages
     }
@@ -82,6 +86,11 @@ final class XRTLibrary: @unchecked Sendable {
         throw .xrtNotFound(
             searched: search.directories + (search.includeDefaultPaths ? ["the default library paths"] : []),
             reasons: reasons)
+    }
+
+    deinit {
+        table.deinitialize(count: 1)
+        table.deallocate()
     }
 
     /// Points XRT's message log at our file (once per process; XRT reads its settings once).

@@ -2,7 +2,7 @@
 
 extension DType {
     /// The element at `address` (any alignment).
-    @inline(__always)
+    @inlinable @inline(__always)
     func load(from address: UnsafeRawPointer) -> PynqValue {
         switch (kind, itemSize) {
         case (.bool, _): return .bool(address.load(as: UInt8.self) != 0)
@@ -14,8 +14,8 @@ extension DType {
         case (.signedInteger, 2): return .signed(Int64(address.loadUnaligned(as: Int16.self)))
         case (.signedInteger, 4): return .signed(Int64(address.loadUnaligned(as: Int32.self)))
         case (.signedInteger, _): return .signed(address.loadUnaligned(as: Int64.self))
-        case (.float, 2): return .float(Double(DType.loadHalf(from: address)))
-        case (.float, 4): return .float(Double(address.loadUnaligned(as: Float.self)))
+        case (.float, 2): return .float32(DType.loadHalf(from: address))
+        case (.float, 4): return .float32(address.loadUnaligned(as: Float.self))
         case (.float, _): return .float(address.loadUnaligned(as: Double.self))
         }
     }
@@ -60,12 +60,14 @@ extension DType {
     }
 
     #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
+    @usableFromInline
     static func loadHalf(from address: UnsafeRawPointer) -> Float { Float(address.loadUnaligned(as: Float16.self)) }
     static func halfBits(of value: PynqValue, _ dtype: DType) throws(PynqBufferError) -> UInt16 {
         guard let half = Float16(exactly: value) else { throw .valueNotRepresentable(value, dtype) }
         return half.bitPattern
     }
     #else
+    @usableFromInline
     static func loadHalf(from address: UnsafeRawPointer) -> Float {
         let bits = address.loadUnaligned(as: UInt16.self)
         let sign: Float = bits & 0x8000 != 0 ? -1 : 1

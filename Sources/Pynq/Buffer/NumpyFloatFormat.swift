@@ -61,6 +61,11 @@ struct DecimalDigits: Equatable {
             while fraction.last == "0" { fraction.removeLast() }
             return (String(parts[0]), fraction)
         }
+        if fractionDigitCount == 0 {
+            // An integer: Dragon4 prints every digit up to the point from the exact value
+            // (float16 65504 is `65504.`, though `6.55e+04` would identify it).
+            return (cFormat(value, style: "f", precision: 0), "")
+        }
         let sign = negative ? "-" : ""
         var integer = ""
         var fraction = ""
@@ -79,16 +84,21 @@ struct DecimalDigits: Equatable {
     /// part (with sign), its fraction digits and the exponent (`-05` style: sign and at least two digits).
     func scientific(precision: Int) -> (integer: String, fraction: String, exponent: Int) {
         if digits.count - 1 > precision {
-            let text = cFormat(value, style: "e", precision: precision)
-            let mantissaAndExponent = text.split(separator: "e")
-            let parts = mantissaAndExponent[0].split(separator: ".", omittingEmptySubsequences: false)
-            var fraction = parts.count > 1 ? String(parts[1]) : ""
-            while fraction.last == "0" { fraction.removeLast() }
-            return (String(parts[0]), fraction, Int(mantissaAndExponent[1].replacingPlus()) ?? 0)
+            var parts = scientificExact(precision: precision)
+            while parts.fraction.last == "0" { parts.fraction.removeLast() }
+            return parts
         }
         let sign = negative ? "-" : ""
         let fraction = digits.count > 1 ? digits[1...].map(String.init).joined() : ""
         return (sign + String(digits[0]), fraction, isZero ? 0 : exponent)
+    }
+
+    /// The exact value rounded to `precision` fraction digits in scientific form (trailing zeros kept).
+    func scientificExact(precision: Int) -> (integer: String, fraction: String, exponent: Int) {
+        let text = cFormat(value, style: "e", precision: precision)
+        let mantissaAndExponent = text.split(separator: "e")
+        let parts = mantissaAndExponent[0].split(separator: ".", omittingEmptySubsequences: false)
+        return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "", Int(mantissaAndExponent[1].replacingPlus()) ?? 0)
     }
 }
 
@@ -168,7 +178,8 @@ struct NumpyFloatFormat {
         if scientific {
             var parts = decimal.scientific(precision: precision)
             if fixedFraction, parts.fraction.count < precision {
-                parts.fraction += String(repeating: "0", count: precision - parts.fraction.count)
+                // numpy's min_digits: further digits of the exact value (not zeros) up to `precision`.
+                parts = decimal.scientificExact(precision: precision)
             }
             let exponentText = String(Swift.abs(parts.exponent))
             let exponent = (parts.exponent < 0 ? "-" : "+")
@@ -184,12 +195,25 @@ struct NumpyFloatFormat {
         String(repeating: " ", count: Swift.max(0, width - text.count)) + text
     }
 
+    #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
+    /// The shortest decimal digits that read back as `value` (Swift's `Float16.description` prints large
+    /// values as exact integers, `65504.0`, where numpy's Dragon4 prints `6.55e+04`).
+    static func shortestDescription(_ value: Float16) -> String {
+        guard value.isFinite, value != 0 else { return value.description }
+        for significant in 1...5 {
+            let text = cFormat(Double(value), style: "e", precision: significant - 1)
+            if Float16(text) == value { return text }
+        }
+        return value.description
+    }
+    #endif
+
     /// Python's `repr(float)` (and numpy's `str` of a float64 scalar): shortest digits, positional for
     /// decimal exponents -4…15, otherwise `1e-05` / `1.5e+16`; `nan`, `inf`, `-inf`.
-    static func scalarRepr(_ value: Double) -> String {
+    static func scalarRepr(_ value: Double, digits: String) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        let decimal = DecimalDigits(description: value.description, value: value)
+        let decimal = DecimalDigits(description: digits, value: value)
         if decimal.isZero || (decimal.exponent >= -4 && decimal.exponent < 16) {
             let parts = decimal.positional(precision: 40)
             return parts.integer + "." + (parts.fraction.isEmpty ? "0" : parts.fraction)

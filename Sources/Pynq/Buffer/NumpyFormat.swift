@@ -187,7 +187,7 @@ struct ElementFormatter {
 
     private static func halfDescription(_ address: UnsafeRawPointer, fallback: Float) -> String {
         #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
-        return address.loadUnaligned(as: Float16.self).description
+        return NumpyFloatFormat.shortestDescription(address.loadUnaligned(as: Float16.self))
         #else
         return fallback.description
         #endif

@@ -1,3 +1,5 @@
+import CPynqFill
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -103,7 +105,13 @@ extension PynqBuffer {
         }
         let words = (bytes - head) / 8
         if words > 0 {
-            (start + head).bindMemory(to: UInt64.self, capacity: words).update(repeating: rotated, count: words)
+            let destination = (start + head).bindMemory(to: UInt64.self, capacity: words)
+            // Short runs: a store loop; long ones: the fast-string fill (memset's speed, see CPynqFill).
+            if words < 256 {
+                destination.update(repeating: rotated, count: words)
+            } else {
+                pynq_fill_words(destination, rotated, words)
+            }
         }
         position = head + words * 8
         var shift: UInt64 = 0

@@ -1,0 +1,73 @@
+// Alveo benchmarks (BENCHMARKS.md): what swift-pynq's layers cost on top of XRT's C API, measured on
+// XRT's device with the same method as Benchmarks/xrt-baseline/xrt_baseline.cpp (median over rounds
+// of the time per call in batches of 1000). Run with scripts/bench-alveo.sh (release build, no-op
+// device). Prints one line per measurement: <name> <median ns per operation>.
+//   backend_*: AlveoBackend.allocate (xrtBOAlloc + xrtBOMap + xrtBOAddress) + release (xrtBOFree)
+//   public_*:  the public API: allocate(shape:dtype: .uint8, target: ol.memory("bank0")) + PynqBuffer.free()
+//   *_sync_*:  BackendAllocation.sync / PynqBuffer.flush() of the whole 4 KiB buffer (xrtBOSync)
+import Foundation
+import Pynq
+import PynqAlveo
+import PynqBackend
+import PynqXclbin
+
+func medianNanoseconds(rounds: Int, batch: Int, _ body: () throws -> Void) rethrows -> Double {
+    for _ in 0..<batch { try body() }  // warm-up
+    var samples: [Double] = []
+    for _ in 0..<rounds {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<batch { try body() }
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(batch))
+    }
+    samples.sort()
+    return samples[samples.count / 2]
+}
+
+func report(_ name: String, _ nanoseconds: Double) {
+    print(name, String(format: "%.1f", nanoseconds))
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: AlveoBench FILE.xclbin [rounds]\n".utf8))
+    exit(2)
+}
+let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 41 : 41
+let batch = 1000
+
+do {
+    let path = arguments[1]
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    let description = try Xclbin.read(bytes: bytes, source: path).overlayDescription()
+    let backend = try AlveoBackend(index: 0)
+    try backend.download(OverlayImage(description: description, path: path, bytes: bytes))
+    let memory = 0
+
+    for (size, label) in [(4096, "4KiB"), (1 << 20, "1MiB")] {
+        report("backend_alloc_map_free_\(label)", try medianNanoseconds(rounds: rounds, batch: batch) {
+            try backend.allocate(byteCount: size, memory: memory, cacheable: false).release()
+        })
+    }
+    let allocation = try backend.allocate(byteCount: 4096, memory: memory, cacheable: false)
+    report("backend_sync_4KiB", try medianNanoseconds(rounds: rounds, batch: batch * 10) {
+        try allocation.sync(.toDevice, offset: 0, length: 4096)
+    })
+    allocation.release()
+    backend.close()
+
+    // The public API, on a device of its own.
+    let ol = try Overlay(path, device: Device(backend: try AlveoBackend(index: 0)))
+    let bank = try ol.memory("bank0")
+    for (size, label) in [(4096, "4KiB"), (1 << 20, "1MiB")] {
+        report("public_alloc_map_free_\(label)", try medianNanoseconds(rounds: rounds, batch: batch) {
+            try allocate(shape: [size], dtype: .uint8, target: bank).free()
+        })
+    }
+    let buffer = try allocate(shape: [4096], dtype: .uint8, target: bank)
+    report("public_sync_4KiB", try medianNanoseconds(rounds: rounds, batch: batch * 10) { try buffer.flush() })
+    buffer.free()
+    try ol.free()
+} catch {
+    FileHandle.standardError.write(Data("AlveoBench: \(error)\n".utf8))
+    exit(1)
+}

@@ -124,6 +124,7 @@ let package = Package(
 if Context.environment["PYNQ_FUZZ"] != nil {
     let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzBit", ["PynqMetadata"]),
+        ("FuzzXclbin", ["PynqMetadata"]),
         ("FuzzHWH", ["PynqMetadata"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))

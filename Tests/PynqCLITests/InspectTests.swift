@@ -64,6 +64,21 @@ struct InspectTests {
         #expect(!result.stderr.contains("Stack dump") && !result.stderr.contains("Fatal error"))
     }
 
+    /// Every reference file cut in half is an error of one line naming the file, never a crash.
+    @Test(arguments: Reference.fileNames())
+    func binaryReportsATruncatedFile(name: String) throws {
+        let pynq = try #require(pynqExecutable)
+        let bytes = try Reference.bytes(name)
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(UUID().uuidString)-\(name)")
+        try Data(bytes.prefix(bytes.count / 2)).write(to: cut)
+        defer { try? FileManager.default.removeItem(at: cut) }
+        let result = try run(pynq, ["inspect", cut.path, "--json"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("pynq inspect: error: \(cut.path)"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
     @Test func binaryRejectsAMisnamedFile() throws {
         let pynq = try #require(pynqExecutable)
         let misnamed = FileManager.default.temporaryDirectory.appendingPathComponent("misnamed-\(UUID().uuidString).hwh")

@@ -124,11 +124,13 @@ let package = Package(
 if Context.environment["PYNQ_FUZZ"] != nil {
     let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzBit", ["PynqMetadata"]),
+        ("FuzzXclbin", ["PynqMetadata"]),
         ("FuzzHWH", ["PynqMetadata"]),
     ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))
     for fuzzer in fuzzers {
         package.targets.append(.executableTarget(
-            name: fuzzer.name, dependencies: fuzzer.dependencies, path: "Fuzz/\(fuzzer.name)",
+            name: fuzzer.name, dependencies: fuzzer.dependencies + ["FuzzSupport"], path: "Fuzz/\(fuzzer.name)",
             swiftSettings: strict))
         package.products.append(.executable(name: fuzzer.name, targets: [fuzzer.name]))
     }

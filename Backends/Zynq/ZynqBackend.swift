@@ -42,6 +42,8 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
         var loaded: OverlayImage?
         var warnings: [String] = []
         var partials: [OverlayImage] = []
+        /// Device-tree overlays this backend applied, removed before the next full download.
+        var deviceTrees: [DeviceTreeOverlay] = []
         var allocator: (any CMAAllocator)?
     }
 
@@ -82,7 +84,8 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
     /// the overlay loaded before are asked to decouple; PL clocks are set from the overlay's
     /// `clock_dict` (enabled clocks get the design's divisors, the others 100 MHz from their source
     /// PLL); the `.bin` image is written to `/lib/firmware/<stem>.bin` and loaded by the FPGA manager
-    /// with flags 0; on Zynq UltraScale+ the AXI port widths are set from the PS parameters.
+    /// with flags 0; on Zynq UltraScale+ the AXI port widths are set from the PS parameters; the
+    /// `.dtbo` beside the bitstream, if any, is applied (device-tree overlays applied before are removed).
     /// - Throws: `ZynqError.buffersLive` while buffers are allocated; `.badBitstream`, `.noFPGAManager`,
     ///   `.downloadFailed`, `.badClock`, `.permissionDenied`, `.systemCall` otherwise.
     public func download(_ image: OverlayImage) throws {
@@ -102,15 +105,29 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
             }
             for clock in clocks { try clock.write(family: family, system: system) }
         }
+        for tree in state.withLock({ s in defer { s.deviceTrees = [] }; return s.deviceTrees }) { tree.remove(system: system) }
         try FPGAManager(system: system).program(binName: binName(image), image: bin, partial: false)
-        // The fabric now holds the new design, whatever follows.
+        // The previous design is gone; the new one counts as loaded once it is set up.
         state.withLock {
-            $0.loaded = image
+            $0.loaded = nil
             $0.partials = []
             $0.warnings = warnings
         }
         try ProcessingSystemSetup.apply(portWidths, system: system)
+        try insertDeviceTree(besides: image)
+        state.withLock { $0.loaded = image }
     }
+
+    /// Applies the `.dtbo` beside the image's bitstream, if there is one (pynq's `insert_dtbo`).
+    private func insertDeviceTree(besides image: OverlayImage) throws {
+        guard let path = image.path, let dtbo = OverlayFiles.locate(bitstream: path, system: system).dtbo else { return }
+        let tree = DeviceTreeOverlay(path: dtbo)
+        try tree.insert(system: system)
+        state.withLock { $0.deviceTrees.append(tree) }
+    }
+
+    /// Device-tree overlays applied by this backend since the last full download.
+    public var deviceTreeOverlays: [DeviceTreeOverlay] { state.withLock { $0.deviceTrees } }
 
     /// What the last full download reported without failing (e.g. a DFX shutdown manager that did not
     /// acknowledge), as pynq's warnings.
@@ -123,6 +140,7 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
         let bin = try binImage(image)
         try FPGAManager(system: system).program(binName: binName(image), image: bin, partial: true)
         state.withLock { $0.partials.append(image) }
+        try insertDeviceTree(besides: image)
     }
 
     private func binImage(_ image: OverlayImage) throws -> [UInt8] {

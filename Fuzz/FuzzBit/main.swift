@@ -1,20 +1,10 @@
 // libFuzzer entry point for the .bit reader and the overlay kind detection. Built only with PYNQ_FUZZ set:
 //   PYNQ_FUZZ=1 swift build --product FuzzBit -Xswiftc -sanitize=fuzzer,address --scratch-path .build-fuzz
 // Any input must either read or throw; a crash, trap or sanitizer report is a bug.
-// SwiftPM gives an executable its own `main`, so this one hands control to libFuzzer's driver.
-import Glibc
+import FuzzSupport
 import PynqMetadata
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ testOneInput: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argc, &argv, fuzzBit))
+runFuzzer(fuzzBit)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzBit(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -14,53 +14,62 @@ import PynqMetadataCore
 enum PynqDictionaries {
     static func derive(into file: inout XclbinFile) throws {
         let uuid = file.header.uuidHex
-        let metaPart = "\(file.source): xclbin section EMBEDDED_METADATA"
-        var entries = try ipEntries(file.metadata?.kernels ?? [], uuid: uuid, part: metaPart)
+        let metaPart = file.source + ": xclbin section EMBEDDED_METADATA"
+        let xmlKernels = file.metadata?.kernels ?? []
+        let layout = file.ipLayout ?? []
+        var entries = try ipEntries(xmlKernels, uuid: uuid, part: metaPart)
 
         // Memories and connections.
         let mems = file.effectiveMemTopology
         let connections = file.effectiveConnectivity
-        let connPart = "\(file.source): xclbin section \(file.connectivity != nil ? "CONNECTIVITY" : "GROUP_CONNECTIVITY")"
         var resolved: [Int] = []  // memory index of each connection, after Python's negative wrap
         resolved.reserveCapacity(connections.count)
         for (i, c) in connections.enumerated() {
             var m = c.memoryIndex
             if m < 0 { m += mems.count }
             guard m >= 0, m < mems.count else {
+                let kind = file.connectivity != nil ? "CONNECTIVITY" : "GROUP_CONNECTIVITY"
                 throw MetadataError(
-                    .badField, part: connPart, offset: Layout.connectionArray + i * Layout.connectionSize + 8,
+                    .badField, part: "\(file.source): xclbin section \(kind)",
+                    offset: Layout.connectionArray + i * Layout.connectionSize + 8,
                     reason: "connection \(i) names memory \(c.memoryIndex) but the memory topology has \(mems.count) entries")
             }
             resolved.append(m)
         }
-        if let layout = file.ipLayout { annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems) }
+        annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems)
+        // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
+        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
 
         file.ipDict = ipDictValue(entries)
         file.memDict = memDictValue(mems)
         file.clockDict = clockDictValue(file.clockFrequencies ?? [])
 
         // Typed model.
-        file.kernels = typedKernels(file.metadata?.kernels ?? [], layout: file.ipLayout ?? [])
-        file.memories = []
-        file.streams = []
+        file.kernels = typedKernels(xmlKernels, layout: layout)
+        var memories: [MemoryBank] = []
+        var streams: [StreamConnection] = []
+        memories.reserveCapacity(mems.count)
         for (i, m) in mems.enumerated() {
             if m.isStreamConnection {
                 var s = StreamConnection(index: i, tag: m.tag, used: m.used != 0, source: nil, sink: nil,
                                          routeID: m.sizeKBOrRouteID, flowID: m.baseAddressOrFlowID)
-                endpoints(of: i, in: file, resolved: resolved, into: &s)
-                file.streams.append(s)
+                endpoints(of: i, kernels: xmlKernels, layout: layout, connections: connections, resolved: resolved,
+                          into: &s)
+                streams.append(s)
             } else {
-                file.memories.append(MemoryBank(
+                memories.append(MemoryBank(
                     index: i, tag: m.tag, type: m.type, used: m.used != 0,
                     baseAddress: UInt64(bitPattern: m.baseAddressOrFlowID),
                     size: UInt64(bitPattern: m.sizeKBOrRouteID) &* 1024))
             }
         }
+        file.memories = memories
+        file.streams = streams
         file.clocks = (file.clockFrequencies ?? []).enumerated().map { i, c in
             PynqMetadataCore.Clock(index: i, name: c.name, frequencyMHz: Double(c.frequencyMHz),
                   kind: PynqMetadataCore.Clock.Kind(rawValue: Int(c.type)) ?? .unused)
         }
-        file.ips = entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }.map(\.ipBlock)
+        file.ips = entries.map(\.ipBlock)
     }
 
     // MARK: ip_dict entries
@@ -118,17 +127,20 @@ enum PynqDictionaries {
         }
     }
 
-    private static func missing(_ attr: String, of what: String, at offset: Int, part: String) -> MetadataError {
+    /// Error messages are made only when thrown (`what` is an autoclosure): reading stays allocation-light.
+    private static func missing(_ attr: String, of what: @autoclosure () -> String, at offset: Int,
+                                part: String) -> MetadataError {
         MetadataError(.badField, part: part, offset: offset,
-                      reason: "\(what) has no '\(attr)' attribute; pynq needs it")
+                      reason: "\(what()) has no '\(attr)' attribute; pynq needs it")
     }
 
-    private static func number(_ text: String?, _ attr: String, of what: String, at offset: Int, part: String,
+    private static func number(_ text: String?, _ attr: String, of what: @autoclosure () -> String, at offset: Int,
+                               part: String,
                                autoBase: Bool = true) throws -> Int {
-        guard let text else { throw missing(attr, of: what, at: offset, part: part) }
+        guard let text else { throw missing(attr, of: what(), at: offset, part: part) }
         guard let v = autoBase ? PythonInt.parseAutoBase(text) : PythonInt.parseDecimal(text) else {
             throw MetadataError(.badField, part: part, offset: offset,
-                                reason: "\(what) has \(attr)=\"\(text)\", which is not a number that fits in 64 bits")
+                                reason: "\(what()) has \(attr)=\"\(text)\", which is not a number that fits in 64 bits")
         }
         return v
     }
@@ -138,86 +150,77 @@ enum PynqDictionaries {
         var entries: [IPEntry] = []
         var position: [String: Int] = [:]
         for k in kernels {
-            let kname = "kernel \(k.name.map { "'\($0)'" } ?? "(unnamed)")"
+            func kname() -> String { "kernel \(k.name.map { "'\($0)'" } ?? "(unnamed)")" }
             let proto = k.hwControlProtocol ?? "s_axilite"
             // Ports by mode; a later port with the same name replaces an earlier one, as in a Python dict.
-            var slaves: [String: EmbeddedMetadata.Port] = [:]
+            var slaves: [(name: String, port: EmbeddedMetadata.Port)] = []
             for p in k.ports where p.mode == "slave" {
-                guard let n = p.name else { throw missing("name", of: "a slave port of \(kname)", at: p.xmlOffset, part: part) }
-                slaves[n] = p
+                guard let n = p.name else { throw missing("name", of: "a slave port of \(kname())", at: p.xmlOffset, part: part) }
+                if let i = slaves.firstIndex(where: { $0.name == n }) { slaves[i].port = p } else { slaves.append((n, p)) }
             }
             if slaves.isEmpty { continue }
-            var readOnly: Set<String> = []
-            var writeOnly: Set<String> = []
+            var readOnly: [String] = []
+            var writeOnly: [String] = []
             for p in k.ports where p.mode == "master" || p.mode == "read_only" || p.mode == "write_only" {
-                guard let n = p.name else { throw missing("name", of: "a port of \(kname)", at: p.xmlOffset, part: part) }
-                if p.mode == "read_only" { readOnly.insert(n) } else if p.mode == "write_only" { writeOnly.insert(n) }
+                guard let n = p.name else { throw missing("name", of: "a port of \(kname())", at: p.xmlOffset, part: part) }
+                if p.mode == "read_only" { readOnly.append(n) } else if p.mode == "write_only" { writeOnly.append(n) }
             }
             var addrSize = Int.min
             for (n, p) in slaves {
-                addrSize = max(addrSize, try number(p.range, "range", of: "port '\(n)' of \(kname)", at: p.xmlOffset, part: part))
+                addrSize = max(addrSize, try number(p.range, "range", of: "port '\(n)' of \(kname())", at: p.xmlOffset, part: part))
             }
 
             var registers: [RegisterEntry] = []
-            var regPosition: [String: Int] = [:]
             if proto != "ap_ctrl_none" && proto != "user_managed" {
                 registers.append(RegisterEntry(name: "CTRL", isControl: true, offset: 0, size: 4, hostSize: 0,
                                                type: "unsigned int", id: nil))
-                regPosition["CTRL"] = 0
             }
             var streams: [StreamEntry] = []
-            var streamPosition: [String: Int] = [:]
             for a in k.args {
-                let what = "argument \(a.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname)"
-                let q = try number(a.addressQualifier, "addressQualifier", of: what, at: a.xmlOffset, part: part)
+                func what() -> String { "argument \(a.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname())" }
+                let q = try number(a.addressQualifier, "addressQualifier", of: what(), at: a.xmlOffset, part: part)
                 if q & 0x4 == 0 {
-                    guard let name = a.name else { throw missing("name", of: what, at: a.xmlOffset, part: part) }
-                    let offset = try number(a.offset, "offset", of: what, at: a.xmlOffset, part: part)
-                    let size = try number(a.size, "size", of: what, at: a.xmlOffset, part: part)
+                    guard let name = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
+                    let offset = try number(a.offset, "offset", of: what(), at: a.xmlOffset, part: part)
+                    let size = try number(a.size, "size", of: what(), at: a.xmlOffset, part: part)
                     let (bits, overflow) = size.multipliedReportingOverflow(by: 8)
                     if overflow {
-                        throw MetadataError(.badField, part: part, offset: a.xmlOffset, reason: "\(what) has an impossible size \(size)")
+                        throw MetadataError(.badField, part: part, offset: a.xmlOffset, reason: "\(what()) has an impossible size \(size)")
                     }
-                    let hostSize = try number(a.hostSize, "hostSize", of: what, at: a.xmlOffset, part: part)
-                    guard let type = a.type else { throw missing("type", of: what, at: a.xmlOffset, part: part) }
-                    let id = try number(a.id, "id", of: what, at: a.xmlOffset, part: part, autoBase: false)
+                    let hostSize = try number(a.hostSize, "hostSize", of: what(), at: a.xmlOffset, part: part)
+                    guard let type = a.type else { throw missing("type", of: what(), at: a.xmlOffset, part: part) }
+                    let id = try number(a.id, "id", of: what(), at: a.xmlOffset, part: part, autoBase: false)
                     let r = RegisterEntry(name: name, isControl: false, offset: offset, size: bits, hostSize: hostSize,
                                           type: type, id: id)
-                    if let i = regPosition[name] { registers[i] = r } else {
-                        regPosition[name] = registers.count
-                        registers.append(r)
-                    }
+                    if let i = registers.firstIndex(where: { $0.name == name }) { registers[i] = r } else { registers.append(r) }
                 } else {
-                    guard let port = a.port else { throw missing("port", of: what, at: a.xmlOffset, part: part) }
+                    guard let port = a.port else { throw missing("port", of: what(), at: a.xmlOffset, part: part) }
                     let direction: String
                     if readOnly.contains(port) { direction = "input" } else if writeOnly.contains(port) {
                         direction = "output"
                     } else {
                         throw MetadataError(
                             .badField, part: part, offset: a.xmlOffset,
-                            reason: "stream \(what) uses port '\(port)', which is neither read_only nor write_only; its direction cannot be determined")
+                            reason: "stream \(what()) uses port '\(port)', which is neither read_only nor write_only; its direction cannot be determined")
                     }
                     var id: Int? = nil
                     if let sid = a.id, !sid.isEmpty {
-                        id = try number(sid, "id", of: what, at: a.xmlOffset, part: part, autoBase: false)
+                        id = try number(sid, "id", of: what(), at: a.xmlOffset, part: part, autoBase: false)
                     }
-                    guard let name = a.name else { throw missing("name", of: what, at: a.xmlOffset, part: part) }
+                    guard let name = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
                     let s = StreamEntry(name: name, id: id, type: a.type, direction: direction)
-                    if let i = streamPosition[name] { streams[i] = s } else {
-                        streamPosition[name] = streams.count
-                        streams.append(s)
-                    }
+                    if let i = streams.firstIndex(where: { $0.name == name }) { streams[i] = s } else { streams.append(s) }
                 }
             }
             for inst in k.instances {
-                let what = "instance \(inst.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname)"
-                guard inst.hasAddrRemap else { throw missing("addrRemap", of: what, at: inst.xmlOffset, part: part) }
-                guard let baseText = inst.base else { throw missing("base", of: "the addrRemap of \(what)", at: inst.xmlOffset, part: part) }
+                func what() -> String { "instance \(inst.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname())" }
+                guard inst.hasAddrRemap else { throw missing("addrRemap", of: what(), at: inst.xmlOffset, part: part) }
+                guard let baseText = inst.base else { throw missing("base", of: "the addrRemap of \(what())", at: inst.xmlOffset, part: part) }
                 // pynq skips instances whose base address is not a number (free-running kernels).
                 guard let phys = PythonInt.parseAutoBase(baseText) else { continue }
-                guard let name = inst.name else { throw missing("name", of: what, at: inst.xmlOffset, part: part) }
-                guard let vlnv = k.vlnv else { throw missing("vlnv", of: kname, at: k.xmlOffset, part: part) }
-                guard let kernelName = k.name else { throw missing("name", of: kname, at: k.xmlOffset, part: part) }
+                guard let name = inst.name else { throw missing("name", of: what(), at: inst.xmlOffset, part: part) }
+                guard let vlnv = k.vlnv else { throw missing("vlnv", of: kname(), at: k.xmlOffset, part: part) }
+                guard let kernelName = k.name else { throw missing("name", of: kname(), at: k.xmlOffset, part: part) }
                 let e = IPEntry(name: name, physAddr: phys, addrRange: addrSize, type: vlnv, controlProtocol: proto,
                                 registers: registers, streams: streams, uuid: uuid, cuName: kernelName + ":" + name)
                 if let i = position[name] { entries[i] = e } else {
@@ -259,6 +262,32 @@ enum PynqDictionaries {
 
     // MARK: MetaValue
 
+    /// A dictionary with fixed keys: copies share the keys and only the values are written, so making
+    /// one costs a single allocation.
+    struct Template {
+        let base: OrderedDictionary<String, MetaValue>
+        init(_ keys: [String]) {
+            base = OrderedDictionary(uniqueKeys: keys, values: repeatElement(MetaValue.null, count: keys.count))
+        }
+        func make(_ values: MetaValue...) -> OrderedDictionary<String, MetaValue> {
+            var d = base
+            for i in values.indices { d.values[i] = values[i] }
+            return d
+        }
+    }
+
+    private static let memoryTemplate = Template(["raw_type", "used", "base_address", "size", "type", "streaming", "idx", "tag"])
+    private static let streamMemoryTemplate = Template(["raw_type", "used", "flow_id", "route_id", "type", "streaming", "idx", "tag"])
+    private static let clockTemplate = Template(["name", "frequency", "type"])
+    private static let registerTemplate = Template(["address_offset", "access", "size", "host_size", "description", "type", "id"])
+    private static let streamTemplate = Template(["id", "type", "direction"])
+    private static let ipTemplate = Template([
+        "phys_addr", "addr_range", "type", "hw_control_protocol", "fullpath", "registers", "streams", "mem_id",
+        "state", "interrupts", "gpio", "xclbin_uuid", "cu_name", "cu_index",
+    ])
+    /// pynq's `_mem_types`, extended past its end as `UNKNOWN(n)` (where pynq raises).
+    private static let memoryTypeNames: [MetaValue] = (0...255).map { .string(MemoryType(rawValue: UInt8($0)).pynqName) }
+
     private static func field(_ access: String, _ bit: Int, _ description: String) -> MetaValue {
         .dict(["access": .string(access), "bit_offset": .int(bit), "bit_width": 1, "description": .string(description)])
     }
@@ -285,7 +314,11 @@ enum PynqDictionaries {
     private static let controlHS = controlRegister(chain: false)
     private static let controlChain = controlRegister(chain: true)
 
-    static func controlFields(chain: Bool) -> [RegisterField] {
+    static func controlFields(chain: Bool) -> [RegisterField] { chain ? controlFieldsChain : controlFieldsHS }
+    private static let controlFieldsHS = makeControlFields(chain: false)
+    private static let controlFieldsChain = makeControlFields(chain: true)
+
+    private static func makeControlFields(chain: Bool) -> [RegisterField] {
         controlFieldValues(chain: chain).map { name, v in
             RegisterField(name: name, bitOffset: v["bit_offset"]?.intValue ?? 0, bitWidth: 1,
                           access: RegisterAccess(rawValue: v["access"]?.stringValue ?? ""),
@@ -293,40 +326,34 @@ enum PynqDictionaries {
         }
     }
 
+    /// `ip_dict` from entries already in pynq's (name) order.
     static func ipDictValue(_ entries: [IPEntry]) -> MetaValue {
         var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: entries.count)
-        for e in entries.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
+        for e in entries {
             var regs = OrderedDictionary<String, MetaValue>(minimumCapacity: e.registers.count)
             for r in e.registers {
                 if r.isControl {
                     regs[r.name] = e.controlProtocol == "ap_ctrl_chain" ? controlChain : controlHS
                     continue
                 }
-                var v: OrderedDictionary<String, MetaValue> = [
-                    "address_offset": .int(r.offset), "access": "read-write;", "size": .int(r.size),
-                    "host_size": .int(r.hostSize), "description": "OpenCL Argument Register", "type": .string(r.type),
-                    "id": r.id.map(MetaValue.int) ?? .null,
-                ]
+                var v = registerTemplate.make(
+                    .int(r.offset), "read-write;", .int(r.size), .int(r.hostSize), "OpenCL Argument Register",
+                    .string(r.type), r.id.map(MetaValue.int) ?? .null)
                 if let m = r.memories.last { v["memory"] = .string(m) }
                 if r.memories.count > 1 { v["MBG"] = .list(r.memories.map(MetaValue.string)) }
                 regs[r.name] = .dict(v)
             }
             var streams = OrderedDictionary<String, MetaValue>(minimumCapacity: e.streams.count)
             for s in e.streams {
-                var v: OrderedDictionary<String, MetaValue> = [
-                    "id": s.id.map(MetaValue.int) ?? .null, "type": s.type.map(MetaValue.string) ?? .null,
-                    "direction": .string(s.direction),
-                ]
+                var v = streamTemplate.make(
+                    s.id.map(MetaValue.int) ?? .null, s.type.map(MetaValue.string) ?? .null, .string(s.direction))
                 if let t = s.streamTag { v["stream_id"] = .string(t) }
                 streams[s.name] = .dict(v)
             }
-            var v: OrderedDictionary<String, MetaValue> = [
-                "phys_addr": .int(e.physAddr), "addr_range": .int(e.addrRange), "type": .string(e.type),
-                "hw_control_protocol": .string(e.controlProtocol), "fullpath": .string(e.name),
-                "registers": .dict(regs), "streams": .dict(streams), "mem_id": .null, "state": .null,
-                "interrupts": .emptyDict, "gpio": .emptyDict, "xclbin_uuid": .string(e.uuid),
-                "cu_name": .string(e.cuName), "cu_index": .int(e.cuIndex),
-            ]
+            var v = ipTemplate.make(
+                .int(e.physAddr), .int(e.addrRange), .string(e.type), .string(e.controlProtocol), .string(e.name),
+                .dict(regs), .dict(streams), .null, .null, .emptyDict, .emptyDict, .string(e.uuid), .string(e.cuName),
+                .int(e.cuIndex))
             if let index = e.index { v["index"] = .int(index) }
             dict[e.name] = .dict(v)
         }
@@ -337,19 +364,15 @@ enum PynqDictionaries {
         var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: mems.count)
         for (i, m) in mems.enumerated() {
             if m.isStreamConnection {
-                dict[m.tag] = .dict([
-                    "raw_type": .int(Int(m.type.rawValue)), "used": .int(Int(m.used)),
-                    "flow_id": .int(Int(m.baseAddressOrFlowID)), "route_id": .int(Int(m.sizeKBOrRouteID)),
-                    "type": .string(m.type.pynqName), "streaming": true, "idx": .int(i), "tag": .string(m.tag),
-                ])
+                dict[m.tag] = .dict(streamMemoryTemplate.make(
+                    .int(Int(m.type.rawValue)), .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
+                    .int(Int(m.sizeKBOrRouteID)), memoryTypeNames[Int(m.type.rawValue)], true, .int(i), .string(m.tag)))
             } else {
                 let (bytes, overflow) = Int(m.sizeKBOrRouteID).multipliedReportingOverflow(by: 1024)
-                dict[m.tag] = .dict([
-                    "raw_type": .int(Int(m.type.rawValue)), "used": .int(Int(m.used)),
-                    "base_address": .int(Int(m.baseAddressOrFlowID)),
-                    "size": overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes),
-                    "type": .string(m.type.pynqName), "streaming": false, "idx": .int(i), "tag": .string(m.tag),
-                ])
+                dict[m.tag] = .dict(memoryTemplate.make(
+                    .int(Int(m.type.rawValue)), .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
+                    overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes),
+                    memoryTypeNames[Int(m.type.rawValue)], false, .int(i), .string(m.tag)))
             }
         }
         return .dict(dict)
@@ -365,15 +388,15 @@ enum PynqDictionaries {
         }
         var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: clocks.count)
         // Group by type in pynq's order; unknown types (where pynq raises) come last, by value.
-        let known = Array(0..<clockTypes.count)
-        let unknown = Set(clocks.map(typeIndex)).filter { $0 < 0 || $0 >= clockTypes.count }.sorted()
-        for t in known + unknown {
+        var order = Array(0..<clockTypes.count)
+        if clocks.contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
+            order += Set(clocks.map(typeIndex)).filter { $0 < 0 || $0 >= clockTypes.count }.sorted()
+        }
+        for t in order {
             for c in clocks where typeIndex(c) == t {
                 let name = t >= 0 && t < clockTypes.count ? clockTypes[t] : "UNKNOWN(\(t))"
-                dict["clock\(dict.count)"] = .dict([
-                    "name": .string(c.name), "frequency": .int(Int(Int16(bitPattern: c.frequencyMHz))),
-                    "type": .string(name),
-                ])
+                dict["clock" + String(dict.count)] = .dict(clockTemplate.make(
+                    .string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), .string(name)))
             }
         }
         return .dict(dict)
@@ -413,13 +436,12 @@ enum PynqDictionaries {
 
     /// Source and sink of stream connection `memIndex`: the output and input stream arguments that
     /// CONNECTIVITY wires to it.
-    static func endpoints(of memIndex: Int, in file: XclbinFile, resolved: [Int], into s: inout StreamConnection) {
-        let layout = file.ipLayout ?? []
-        let connections = file.effectiveConnectivity
+    static func endpoints(of memIndex: Int, kernels: [EmbeddedMetadata.Kernel], layout: [IPLayoutEntry],
+                          connections: [Connection], resolved: [Int], into s: inout StreamConnection) {
         for (i, c) in connections.enumerated() where resolved[i] == memIndex {
             guard c.ipLayoutIndex >= 0, c.ipLayoutIndex < layout.count else { continue }
             let ip = layout[c.ipLayoutIndex]
-            guard let kernel = file.metadata?.kernels.first(where: { $0.name == ip.kernelName }),
+            guard let kernel = kernels.first(where: { $0.name == ip.kernelName }),
                   let arg = kernel.args.first(where: { $0.id.flatMap(PythonInt.parseDecimal) == c.argumentIndex }),
                   let port = kernel.ports.first(where: { $0.name == arg.port })
             else { continue }

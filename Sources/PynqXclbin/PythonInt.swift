@@ -11,7 +11,13 @@ enum PythonInt {
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
 
     private static func parse(_ text: String, autoBase: Bool) -> Int? {
-        var utf8 = text.utf8[...]
+        if let v = text.utf8.withContiguousStorageIfAvailable({ parse($0[...], autoBase: autoBase) }) { return v }
+        return parse(Array(text.utf8)[...], autoBase: autoBase)
+    }
+
+    private static func parse<C: BidirectionalCollection<UInt8>>(_ bytes: C, autoBase: Bool) -> Int?
+    where C.SubSequence == C {
+        var utf8 = bytes
         while let f = utf8.first, isSpace(f) { utf8 = utf8.dropFirst() }
         while let l = utf8.last, isSpace(l) { utf8 = utf8.dropLast() }
         var negative = false

@@ -57,6 +57,8 @@ public struct XclbinBuilder: Sendable {
     var bindings: [Binding: [String]] = [:]
     /// Memories whose `m_used` is derived from the connectivity (added without `used:`).
     var derivedUse: Set<Int> = []
+    /// Sections a file read by `init(file:)` did not have, so that they are not written when empty.
+    var absent: Set<XclbinSectionKind> = []
 
     struct Binding: Hashable, Sendable {
         var instance: String
@@ -83,6 +85,9 @@ public struct XclbinBuilder: Sendable {
         groupConnections = file.groupConnectivity
         clocks = file.clockFrequencies ?? []
         bitstream = file.bitstream.map(Array.init)
+        for kind in [XclbinSectionKind.memTopology, .ipLayout, .connectivity] where file.section(kind) == nil {
+            absent.insert(kind)
+        }
         let parsed: Set<XclbinSectionKind> = [
             .bitstream, .memTopology, .groupTopology, .ipLayout, .connectivity, .groupConnectivity,
             .clockFreqTopology, .embeddedMetadata,
@@ -283,11 +288,17 @@ public struct XclbinBuilder: Sendable {
         }
         var w = XclbinWriter(part: "xclbin builder")
         if let bitstream { w.add(.bitstream, name: "bitstream", data: bitstream) }
-        w.add(.memTopology, name: "mem_topology", data: try w.memTopology(mems))
+        if !(mems.isEmpty && absent.contains(.memTopology)) {
+            w.add(.memTopology, name: "mem_topology", data: try w.memTopology(mems))
+        }
         if let groupTopology { w.add(.groupTopology, name: "group_topology", data: try w.memTopology(groupTopology)) }
         // Without kernels, IP_LAYOUT and CONNECTIVITY are left out unless given (as xclbinutil does).
-        if ipLayout != nil || !kernels.isEmpty { w.add(.ipLayout, name: "ip_layout", data: try w.ipLayout(layout)) }
-        if connections != nil || !conns.isEmpty || (!kernels.isEmpty && groupConnections == nil) {
+        if ipLayout != nil || (!kernels.isEmpty && !absent.contains(.ipLayout)) {
+            w.add(.ipLayout, name: "ip_layout", data: try w.ipLayout(layout))
+        }
+        if connections != nil
+            || (!absent.contains(.connectivity) && (!conns.isEmpty || (!kernels.isEmpty && groupConnections == nil)))
+        {
             w.add(.connectivity, name: "connectivity", data: w.connectivity(conns))
         }
         if let groupConnections { w.add(.groupConnectivity, name: "group_connectivity", data: w.connectivity(groupConnections)) }

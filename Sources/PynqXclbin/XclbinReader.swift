@@ -11,13 +11,12 @@ struct XclbinReader {
         let sections = try readSectionTable(count: header.numSections)
 
         // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary.
-        var last: [UInt32: Int] = [:]
-        for (i, s) in sections.enumerated() { last[s.kind.rawValue] = i }
+        let prefix = sectionPrefix
         func latest(_ kind: XclbinSectionKind) -> (XclbinSection, ByteReader)? {
-            guard let i = last[kind.rawValue] else { return nil }
+            guard let i = sections.lastIndex(where: { $0.kind == kind }) else { return nil }
             let s = sections[i]
             // In range: checked by readSectionTable.
-            guard let r = try? ByteReader(bytes, offset: s.offset, length: s.size, part: partName(s.kind, i)) else {
+            guard let r = try? ByteReader(bytes, offset: s.offset, length: s.size, part: prefix + s.kind.name) else {
                 return nil
             }
             return (s, r)
@@ -40,6 +39,8 @@ struct XclbinReader {
         return file
     }
 
+    private var sectionPrefix: String { source + ": xclbin section " }
+
     private func partName(_ kind: XclbinSectionKind, _ index: Int) -> String {
         "\(source): xclbin section \(kind.name) (section table entry \(index))"
     }
@@ -49,7 +50,7 @@ struct XclbinReader {
     private func readHeader() throws -> (value: XclbinHeader, numSections: Int) {
         let part = "\(source): xclbin header"
         let r = ByteReader(bytes, part: part)
-        guard bytes.count >= 8, Array(bytes[0..<8]) == Xclbin.magic else {
+        guard bytes.count >= 8, bytes[0..<8].elementsEqual(Xclbin.magic) else {
             let found = String(decoding: bytes.prefix(8).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: ".") },
                                as: UTF8.self)
             throw MetadataError(

@@ -210,3 +210,53 @@ struct WrittenXclbinTests {
         backend.close()
     }
 }
+
+@Suite("Alveo backend under concurrency", .serialized)
+struct AlveoConcurrencyTests {
+    @Test("buffers allocated, synced and freed from several threads at once are all accounted for")
+    func concurrentBuffers() async throws {
+        let backend = try AlveoBackend(index: 0)
+        try backend.download(try vaddImage())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for round in 0..<500 {
+                        let size = 4096 * (1 + (worker + round) % 4)
+                        let allocation = try backend.allocate(byteCount: size, memory: 0, cacheable: round % 2 == 0)
+                        allocation.hostAddress.storeBytes(of: UInt32(round), as: UInt32.self)
+                        try allocation.sync(.toDevice, offset: 0, length: 4)
+                        allocation.release()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try backend.usage(memory: 0) == MemoryUsage(memUsed: 0, numBuffers: 0, source: .accounting))
+        backend.close()
+    }
+
+    @Test("krnl_vadd started from several threads at once: every run completes")
+    func concurrentRuns() async throws {
+        let backend = try AlveoBackend(index: 0)
+        let image = try vaddImage()
+        try backend.download(image)
+        let ip = try #require(image.description.ips.first { $0.name == "krnl_vadd_1" })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let buffers = try (0..<3).map { _ in try backend.allocate(byteCount: 4096, memory: 0, cacheable: false) }
+                    defer { buffers.forEach { $0.release() } }
+                    for _ in 0..<50 {
+                        let run = try backend.start(
+                            ip, arguments: [0: .buffer(buffers[0], offset: 0), 1: .buffer(buffers[1], offset: 0),
+                                            2: .buffer(buffers[2], offset: 0), 3: .value(UInt32(1024))])
+                        try run.wait()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try backend.usage(memory: 0).numBuffers == 0)
+        backend.close()
+    }
+}

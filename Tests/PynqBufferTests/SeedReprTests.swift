@@ -41,6 +41,26 @@ import Testing
         #expect(PynqValue.float(0.1).description == "0.1")
         #expect(PynqValue.float(.nan).description == "nan")
         #expect(PynqValue.float(-.infinity).description == "-inf")
+        // float32 elements print their own shortest digits, as numpy's str(np.float32(0.1)).
+        #expect(PynqValue.float32(0.1).description == "0.1")
+        #expect(PynqValue.float32(1e-5).description == "1e-05")
+        #expect(PynqValue.float32(16_777_216).description == "16777216.0")
+        #expect(PynqValue.float32(0.1) == .float(Double(Float(0.1))))
+        #expect(PynqValue.float32(0.1) != .float(0.1))
+        #expect(PynqValue.float32(3) == .unsigned(3))
+    }
+
+    @Test func floatElementsReadAsTheirOwnPrecision() throws {
+        let (buf, _) = try makeBuffer([3], .float32)
+        try buf.copy(from: [Float(0.1), 2.5, -1e-5])
+        #expect(buf[0].description == "0.1")
+        #expect(buf[1] == 2.5)
+        #expect(buf[2].description == "-1e-05")
+        #expect(Float(exactly: buf[0]) == Float(0.1))
+        #expect(Int(exactly: buf[1]) == nil)
+        let (halves, _) = try makeBuffer([1], .float16)
+        halves[0] = 0.5
+        #expect(halves[0] == .float32(0.5))
     }
 
     @Test func equalityIsNumeric() {
@@ -53,5 +73,21 @@ import Testing
         #expect(PynqValue.unsigned(3).exactly(UInt8.self) == 3)
         #expect(PynqValue.signed(-3).exactly(UInt8.self) == nil)
         #expect(PynqValue.float(0.5).exactly(Int.self) == nil)
+    }
+}
+
+@Suite struct ReadmeExampleTests {
+    @Test func readmeBufferExampleWorks() throws {
+        let (buf, allocation) = try makeBuffer([1024, 1024], try DType("u4"))
+        buf[3, 4] = 7
+        let a = try buf.typed(UInt32.self)
+        a[3, 5] = a[3, 4] + 1
+        #expect(buf[3, 5] == 8)
+        try buf[0..<64].flush()
+        #expect(allocation.syncs == [.init(direction: .toDevice, offset: 0, length: 256 * 1024)])
+        try buf.fill(0); try buf[row: 0].assign(0..<1024)
+        #expect("\(buf)".hasPrefix("PynqBuffer([[   0,    1,    2, ..., 1021, 1022, 1023],\n            [   0,    0,"))
+        buf.free()
+        #expect(allocation.releases == 1)
     }
 }

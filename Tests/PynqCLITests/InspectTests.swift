@@ -31,6 +31,23 @@ struct InspectTests {
         #expect(result.stdout.contains("\npayload  4045564 bytes"))
     }
 
+    @Test func bitWithHWHBesideIt() throws {
+        let pynq = try #require(pynqExecutable)
+        let bit = Reference.filesDirectory.appendingPathComponent("pynqz2_resizer.bit").path
+        let result = try run(pynq, ["inspect", bit, "--hwh", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(json.keys) == ["bit", "hwh"])
+        #expect((json["bit"] as? [String: Any])?["design"] as? String == "resizer_wrapper")
+        #expect(((json["hwh"] as? [String: Any])?["ip_dict"] as? [String: Any])?["axi_dma_0"] != nil)
+        let tables = try run(pynq, ["inspect", bit, "--hwh"])
+        #expect(tables.stdout.contains("\ndesign   resizer_wrapper\n"))
+        #expect(tables.stdout.contains("pynqz2_resizer.hwh: hwh\nIPs (2)\n"))
+        let wrongKind = try run(pynq, ["inspect", Reference.filesDirectory.appendingPathComponent("pynq_default.xclbin").path, "--hwh"])
+        #expect(wrongKind.status != 0)
+        #expect(wrongKind.stderr.contains("--hwh applies to .bit files only"))
+    }
+
     @Test(arguments: [
         (["inspect", "/nonexistent/overlay.xclbin"], "no such file"),
         (["inspect", "/"], "is a folder"),
@@ -45,6 +62,21 @@ struct InspectTests {
         #expect(result.stderr.hasPrefix("pynq inspect: error: "))
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!result.stderr.contains("Stack dump") && !result.stderr.contains("Fatal error"))
+    }
+
+    /// Every reference file cut in half is an error of one line naming the file, never a crash.
+    @Test(arguments: Reference.fileNames())
+    func binaryReportsATruncatedFile(name: String) throws {
+        let pynq = try #require(pynqExecutable)
+        let bytes = try Reference.bytes(name)
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(UUID().uuidString)-\(name)")
+        try Data(bytes.prefix(bytes.count / 2)).write(to: cut)
+        defer { try? FileManager.default.removeItem(at: cut) }
+        let result = try run(pynq, ["inspect", cut.path, "--json"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("pynq inspect: error: \(cut.path)"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
     @Test func binaryRejectsAMisnamedFile() throws {

@@ -13,7 +13,8 @@ final class FakeTree: Sendable {
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("zynq-\(UUID().uuidString)")
-        for dir in ["dev", "proc", "lib/firmware", "sys/class/fpga_manager/fpga0", "sys/class/u-dma-buf"] {
+        for dir in ["dev", "proc", "lib/firmware", "sys/class/fpga_manager/fpga0", "sys/class/u-dma-buf",
+                    "sys/kernel/config/device-tree/overlays"] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
         }
         try write("/proc/meminfo", "MemTotal:         509368 kB\nCmaTotal:         131072 kB\nCmaFree:          120000 kB\n")
@@ -40,7 +41,7 @@ final class FakeTree: Sendable {
         _ = FileManager.default.createFile(atPath: url(path).path, contents: nil)
         let fd = Glibc.open(url(path).path, O_RDWR)
         defer { Glibc.close(fd) }
-        guard ftruncate(fd, off_t(size)) == 0 else { throw Errno(errno) }
+        guard ftruncate(fd, off_t(size)) == 0 else { throw SyscallFailure(errno) }
     }
 
     /// `count` bytes of file `path` at `offset`.
@@ -85,8 +86,8 @@ final class CallLog: Sendable {
 
     func fail(_ key: String, with code: Int32) { failures.withLock { $0[key] = code } }
     func clearFailure(_ key: String) { failures.withLock { _ = $0.removeValue(forKey: key) } }
-    func check(_ key: String) throws(Errno) {
-        if let code = failures.withLock({ $0[key] }) { throw Errno(code) }
+    func check(_ key: String) throws(SyscallFailure) {
+        if let code = failures.withLock({ $0[key] }) { throw SyscallFailure(code) }
     }
 }
 
@@ -132,7 +133,7 @@ final class FakeXlnkDriver: @unchecked Sendable {
         try tree.write("/proc/vmstat", "nr_free_pages 1000\nnr_free_cma \(free)\n")
     }
 
-    func ioctl(_ fd: Int32, _ path: String, _ request: UInt, _ argument: UnsafeMutableRawPointer) throws(Errno) -> Int32? {
+    func ioctl(_ fd: Int32, _ path: String, _ request: UInt, _ argument: UnsafeMutableRawPointer) throws(SyscallFailure) -> Int32? {
         guard path == "/dev/xlnk" else { return nil }
         switch request {
         case czynq_xlnk_ioc_allocbuf():
@@ -152,7 +153,7 @@ final class FakeXlnkDriver: @unchecked Sendable {
                 s.buffers[id] = Buffer(physical: cmaBase + UInt64(offset), length: length, cacheable: cacheable)
                 return (id, cmaBase + UInt64(offset))
             }
-            guard let (id, physical) = result else { throw Errno(ENOMEM) }
+            guard let (id, physical) = result else { throw SyscallFailure(ENOMEM) }
             try? updateVMStat()
             log.record("ALLOCBUF", path, "id=\(id) len=\(length) cacheable=\(cacheable)")
             if abi == .packed {
@@ -175,7 +176,7 @@ final class FakeXlnkDriver: @unchecked Sendable {
                 s.blocks.free(offset: Int(buffer.physical - cmaBase), length: buffer.length)
                 return true
             }
-            guard freed else { throw Errno(EINVAL) }
+            guard freed else { throw SyscallFailure(EINVAL) }
             try? updateVMStat()
             log.record("FREEBUF", path, "id=\(id)")
             return 0
@@ -193,7 +194,7 @@ final class FakeXlnkDriver: @unchecked Sendable {
             let known = state.withLock { s in
                 s.buffers.values.contains { physical >= $0.physical && physical + UInt64(size) <= $0.physical + UInt64($0.length) }
             }
-            guard known else { throw Errno(EINVAL) }
+            guard known else { throw SyscallFailure(EINVAL) }
             log.record("CACHECTRL", path, "phys=0x\(String(physical, radix: 16)) size=\(size) action=\(action)")
             return 0
         case czynq_xlnk_ioc_recres():
@@ -204,18 +205,18 @@ final class FakeXlnkDriver: @unchecked Sendable {
             log.record("RECRES", path)
             return 0
         default:
-            throw Errno(ENOTTY)
+            throw SyscallFailure(ENOTTY)
         }
     }
 
-    func mmap(_ fd: Int32, _ path: String, _ length: Int, _ protection: Int32, _ flags: Int32, _ offset: Int64) throws(Errno) -> UnsafeMutableRawPointer? {
+    func mmap(_ fd: Int32, _ path: String, _ length: Int, _ protection: Int32, _ flags: Int32, _ offset: Int64) throws(SyscallFailure) -> UnsafeMutableRawPointer? {
         guard path == "/dev/xlnk" else { return nil }
         try log.check("mmap /dev/xlnk")
         let id = Int32(offset >> abi.mmapShift)
         guard offset & ((1 << abi.mmapShift) - 1) == 0, let buffer = liveBuffers[id],
-              length <= (buffer.length + 4095) & ~4095 else { throw Errno(EINVAL) }
+              length <= (buffer.length + 4095) & ~4095 else { throw SyscallFailure(EINVAL) }
         let p = Glibc.mmap(nil, length, protection, flags, backingFD, off_t(buffer.physical - cmaBase))
-        guard let p, p != MAP_FAILED else { throw Errno(errno) }
+        guard let p, p != MAP_FAILED else { throw SyscallFailure(errno) }
         log.record("mmap", path, "id=\(id) cached=\(buffer.cacheable)")
         return p
     }
@@ -233,20 +234,31 @@ struct FakeBoard {
         let log = CallLog()
         let xlnk = try FakeXlnkDriver(tree: tree, log: log, abi: abi, poolSize: poolSize)
         var hooks = SyscallHooks()
-        hooks.open = { path, flags throws(Errno) in
+        hooks.open = { path, flags throws(SyscallFailure) in
             try log.check("open " + path)
             log.record("open", path, "flags=\(flags)")
             return nil
         }
-        hooks.ioctl = { fd, path, request, argument throws(Errno) in try xlnk.ioctl(fd, path, request, argument) }
-        hooks.mmap = { fd, path, length, protection, flags, offset throws(Errno) in
+        hooks.ioctl = { fd, path, request, argument throws(SyscallFailure) in try xlnk.ioctl(fd, path, request, argument) }
+        hooks.mmap = { fd, path, length, protection, flags, offset throws(SyscallFailure) in
             try log.check("mmap " + path)
             return try xlnk.mmap(fd, path, length, protection, flags, offset)
         }
-        hooks.write = { fd, path, bytes throws(Errno) in
+        hooks.write = { fd, path, bytes throws(SyscallFailure) in
             try log.check("write " + path)
             log.record("write", path, String(decoding: bytes.prefix(64), as: UTF8.self))
+            // configfs: the kernel applies a device-tree overlay when its blob is written (unless a
+            // test makes it refuse with `fail("apply dtbo", …)`).
+            if path.hasPrefix(DeviceTreeOverlay.overlaysPath), path.hasSuffix("/dtbo"), (try? log.check("apply dtbo")) != nil {
+                try? tree.write(String(path.dropLast(5)) + "/status", "applied\n")
+            }
             return nil
+        }
+        hooks.removeDirectory = { path throws(SyscallFailure) in
+            guard path.hasPrefix(DeviceTreeOverlay.overlaysPath) else { return nil }
+            log.record("rmdir", path)
+            do { try FileManager.default.removeItem(at: tree.url(path)) } catch { throw SyscallFailure(ENOENT) }
+            return true
         }
         hooks.geteuid = { uid }
         hooks.pageSize = 4096

@@ -149,3 +149,35 @@ import Testing
         #expect(r.freeBlocks.count == 1 && r.freeBytes == 40960)
     }
 }
+
+/// Many threads allocating and freeing at once get disjoint blocks and leave the region whole.
+@Suite struct UDMABufConcurrencyTests {
+    @Test func concurrentAllocationsAreDisjoint() async throws {
+        let board = try FakeBoard()
+        try board.tree.addUDMABuf("udmabuf0", base: 0x3800_0000, size: 4 << 20)
+        let allocator = try UDMABufAllocator(system: board.system)
+        let live = try await withThrowingTaskGroup(of: [CMAAllocation].self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var kept: [CMAAllocation] = []
+                    for round in 0..<20 {
+                        let a = try allocator.allocate(byteCount: 4096 * (1 + (task + round) % 3), cacheable: true, memoryIndex: 0)
+                        a.hostAddress.storeBytes(of: UInt32(task), as: UInt32.self)
+                        if round % 2 == 1 { a.release() } else { kept.append(a) }
+                    }
+                    return kept
+                }
+            }
+            var all: [CMAAllocation] = []
+            for try await kept in group { all += kept }
+            return all
+        }
+        #expect(live.count == 80 && allocator.usage.numBuffers == 80)
+        let ranges = live.map { $0.deviceAddress..<($0.deviceAddress + UInt64($0.mappedLength)) }.sorted { $0.lowerBound < $1.lowerBound }
+        #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound <= $1.lowerBound })
+        #expect(UInt64(allocator.free.bytes) + allocator.usage.memUsed == 4 << 20)
+        live.forEach { $0.release() }
+        #expect(allocator.free == (bytes: 4 << 20, largestBlock: 4 << 20))
+        #expect(board.nothingLeaked)
+    }
+}

@@ -7,7 +7,7 @@ import Synchronization
 
 /// The one door through which the Zynq backend reaches the operating system.
 ///
-/// Every `open`, `read`, `write`, `mmap`, `munmap`, `msync`, `ioctl`, `stat`, directory listing and
+/// Every `open`, `read`, `write`, `mmap`, `munmap`, `ioctl`, `stat`, directory listing and
 /// `geteuid` of the backend goes through an instance of this class (as apple/swift-system routes its
 /// calls through `Internals/Syscalls.swift`), which gives tests three things:
 /// - **A root prefix.** The backend names files as on a board (`/dev/xlnk`, `/sys/class/fpga_manager/…`);
@@ -66,12 +66,12 @@ public final class SystemInterface: Sendable {
     /// Opens `path` (under `root`). `EACCES`/`EPERM` become `ZynqError.permissionDenied`.
     public func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
         let fd: Int32
-        do throws(Errno) {
+        do throws(SyscallFailure) {
             if let hooked = try hooks.open?(path, flags) {
                 fd = hooked
             } else {
                 fd = retryingEINTR { Glibc.open(resolve(path), flags | O_CLOEXEC, mode) }
-                if fd < 0 { throw Errno(Self.lastErrno()) }
+                if fd < 0 { throw SyscallFailure(Self.lastErrno()) }
             }
         } catch {
             if error.code == EACCES || error.code == EPERM {
@@ -105,12 +105,12 @@ public final class SystemInterface: Sendable {
         repeat {
             let rest = UnsafeRawBufferPointer(rebasing: bytes[done...])
             let n: Int
-            do throws(Errno) {
+            do throws(SyscallFailure) {
                 if let hooked = try hooks.write?(fd, path(of: fd), rest) {
                     n = hooked
                 } else {
                     n = retryingEINTR { Glibc.write(fd, rest.baseAddress, rest.count) }
-                    if n < 0 { throw Errno(Self.lastErrno()) }
+                    if n < 0 { throw SyscallFailure(Self.lastErrno()) }
                 }
             } catch {
                 throw ZynqError.systemCall(call: "write", path: path(of: fd), errno: error.code)
@@ -126,12 +126,12 @@ public final class SystemInterface: Sendable {
     public func mmap(length: Int, protection: Int32, flags: Int32, fd: Int32, offset: Int64) throws -> UnsafeMutableRawPointer {
         let file = path(of: fd)
         let address: UnsafeMutableRawPointer
-        do throws(Errno) {
+        do throws(SyscallFailure) {
             if let hooked = try hooks.mmap?(fd, file, length, protection, flags, offset) {
                 address = hooked
             } else {
                 let p = Glibc.mmap(nil, length, protection, flags, fd, off_t(offset))
-                guard let p, p != MAP_FAILED else { throw Errno(Self.lastErrno()) }
+                guard let p, p != MAP_FAILED else { throw SyscallFailure(Self.lastErrno()) }
                 address = p
             }
         } catch {
@@ -152,20 +152,13 @@ public final class SystemInterface: Sendable {
         state.withLock { _ = $0.mappings.removeValue(forKey: UInt(bitPattern: address)) }
     }
 
-    /// `msync` of part of a mapping.
-    public func msync(_ address: UnsafeMutableRawPointer, length: Int, flags: Int32) throws {
-        if Glibc.msync(address, length, flags) != 0 {
-            throw ZynqError.systemCall(call: "msync", path: nil, errno: Self.lastErrno())
-        }
-    }
-
     /// `ioctl(fd, request, argument)`; `name` names the request in errors.
     @discardableResult
     public func ioctl(_ fd: Int32, _ request: UInt, _ argument: UnsafeMutableRawPointer, name: String) throws -> Int32 {
-        do throws(Errno) {
+        do throws(SyscallFailure) {
             if let hooked = try hooks.ioctl?(fd, path(of: fd), request, argument) { return hooked }
             let r = retryingEINTR { Glibc.ioctl(fd, request, argument) }
-            if r < 0 { throw Errno(Self.lastErrno()) }
+            if r < 0 { throw SyscallFailure(Self.lastErrno()) }
             return r
         } catch {
             throw ZynqError.systemCall(call: "ioctl \(name)", path: path(of: fd), errno: error.code)
@@ -179,13 +172,6 @@ public final class SystemInterface: Sendable {
         if let hooked = hooks.exists?(path) { return hooked }
         var info = stat()
         return fstatat(AT_FDCWD, resolve(path), &info, 0) == 0
-    }
-
-    /// Whether `path` is a directory.
-    public func isDirectory(_ path: String) -> Bool {
-        if let hooked = hooks.exists?(path), !hooked { return false }
-        var info = stat()
-        return fstatat(AT_FDCWD, resolve(path), &info, 0) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Names in directory `path`, sorted, without `.` and `..`.
@@ -203,6 +189,23 @@ public final class SystemInterface: Sendable {
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
+    }
+
+    /// Creates directory `path` (mode 0755); an existing directory is fine.
+    public func makeDirectory(_ path: String) throws {
+        if Glibc.mkdir(resolve(path), 0o755) != 0 && errno != EEXIST {
+            throw ZynqError.systemCall(call: "mkdir", path: path, errno: Self.lastErrno())
+        }
+    }
+
+    /// Removes empty directory `path` (in configfs: undoes what `mkdir` created).
+    public func removeDirectory(_ path: String) throws {
+        do throws(SyscallFailure) {
+            if try hooks.removeDirectory?(path) == true { return }
+            if Glibc.rmdir(resolve(path)) != 0 { throw SyscallFailure(Self.lastErrno()) }
+        } catch {
+            throw ZynqError.systemCall(call: "rmdir", path: path, errno: error.code)
+        }
     }
 
     /// Removes file `path`.
@@ -227,7 +230,7 @@ public final class SystemInterface: Sendable {
 }
 
 /// An errno a hook makes a call fail with.
-public struct Errno: Error, Sendable, Hashable {
+public struct SyscallFailure: Error, Sendable, Hashable {
     public var code: Int32
     public init(_ code: Int32) { self.code = code }
 }
@@ -235,14 +238,17 @@ public struct Errno: Error, Sendable, Hashable {
 /// Replacements for system calls, for tests. Each hook receives the call's arguments (paths as the backend
 /// names them, before the root prefix; for descriptor calls also the path the descriptor was opened
 /// with) and returns `nil` to let the real call run, a value to return instead of calling the system,
-/// or throws an `Errno` to make the call fail with it.
+/// or throws an `SyscallFailure` to make the call fail with it.
 public struct SyscallHooks: Sendable {
-    public var open: (@Sendable (_ path: String, _ flags: Int32) throws(Errno) -> Int32?)?
-    public var write: (@Sendable (_ fd: Int32, _ path: String, _ bytes: UnsafeRawBufferPointer) throws(Errno) -> Int?)?
+    public var open: (@Sendable (_ path: String, _ flags: Int32) throws(SyscallFailure) -> Int32?)?
+    public var write: (@Sendable (_ fd: Int32, _ path: String, _ bytes: UnsafeRawBufferPointer) throws(SyscallFailure) -> Int?)?
     public var mmap: (@Sendable (_ fd: Int32, _ path: String, _ length: Int, _ protection: Int32, _ flags: Int32,
-                                 _ offset: Int64) throws(Errno) -> UnsafeMutableRawPointer?)?
+                                 _ offset: Int64) throws(SyscallFailure) -> UnsafeMutableRawPointer?)?
     public var ioctl: (@Sendable (_ fd: Int32, _ path: String, _ request: UInt,
-                                  _ argument: UnsafeMutableRawPointer) throws(Errno) -> Int32?)?
+                                  _ argument: UnsafeMutableRawPointer) throws(SyscallFailure) -> Int32?)?
+    /// Replaces `rmdir` (return `true` when the hook removed the directory itself, as configfs removes
+    /// a folder together with its attribute files).
+    public var removeDirectory: (@Sendable (_ path: String) throws(SyscallFailure) -> Bool?)?
     /// Overrides whether a path exists (`false` hides a file that is there).
     public var exists: (@Sendable (_ path: String) -> Bool?)?
     public var geteuid: (@Sendable () -> UInt32?)?

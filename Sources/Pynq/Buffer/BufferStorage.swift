@@ -8,15 +8,16 @@ import Synchronization
 /// by the last `unpin()` after a `free()`, or by `deinit` when `free()` was never called. Bulk operations
 /// (sync, fill, copy, `withUnsafe…`) pin, so a `free()` from another thread waits for them to finish
 /// before the memory goes back to the backend.
+@usableFromInline
 final class BufferStorage: Sendable {
     let allocation: any BackendAllocation
     /// `allocation.hostAddress`, read once so element access does no dynamic dispatch.
-    nonisolated(unsafe) let base: UnsafeMutableRawPointer
+    @usableFromInline nonisolated(unsafe) let base: UnsafeMutableRawPointer
     let deviceAddress: UInt64
     let coherent: Bool
     /// Whatever created the buffer (the runtime's memory bank); kept alive with the storage.
     let owner: (any Sendable)?
-    private let state = Atomic<Int>(0)
+    @usableFromInline let state = Atomic<Int>(0)
 
     init(allocation: any BackendAllocation, owner: (any Sendable)?) {
         self.allocation = allocation
@@ -29,7 +30,7 @@ final class BufferStorage: Sendable {
     var isFreed: Bool { state.load(ordering: .acquiring) & 1 != 0 }
 
     /// Traps when freed: the check behind subscripts, which cannot throw.
-    @inline(__always)
+    @inlinable @inline(__always)
     func checkLive() {
         precondition(state.load(ordering: .acquiring) & 1 == 0, "PynqBuffer used after free()")
     }

@@ -210,10 +210,10 @@ struct NumpyFloatFormat {
 
     /// Python's `repr(float)` (and numpy's `str` of a float64 scalar): shortest digits, positional for
     /// decimal exponents -4…15, otherwise `1e-05` / `1.5e+16`; `nan`, `inf`, `-inf`.
-    static func scalarRepr(_ value: Double) -> String {
+    static func scalarRepr(_ value: Double, digits: String) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        let decimal = DecimalDigits(description: value.description, value: value)
+        let decimal = DecimalDigits(description: digits, value: value)
         if decimal.isZero || (decimal.exponent >= -4 && decimal.exponent < 16) {
             let parts = decimal.positional(precision: 40)
             return parts.integer + "." + (parts.fraction.isEmpty ? "0" : parts.fraction)

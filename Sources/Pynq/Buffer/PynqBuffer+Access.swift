@@ -4,6 +4,7 @@ extension PynqBuffer {
     // MARK: Offsets
 
     /// Byte offset (from the allocation's start) of the element at `index`, or nil when out of range.
+    @inlinable
     func elementOffset(_ index: [Int]) -> Int? {
         guard index.count == shape.count else { return nil }
         var offset = byteOffset
@@ -14,14 +15,14 @@ extension PynqBuffer {
         return offset
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func checkedOffset(_ i: Int) -> Int {
         precondition(shape.count == 1, "PynqBuffer: 1 index for a \(shape.count)-d buffer of shape \(shape)")
         precondition(i >= 0 && i < shape[0], "PynqBuffer: index \(i) out of range for shape \(shape)")
         return byteOffset + i * strides[0]
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func checkedOffset(_ i: Int, _ j: Int) -> Int {
         precondition(shape.count == 2, "PynqBuffer: 2 indices for a \(shape.count)-d buffer of shape \(shape)")
         precondition(i >= 0 && i < shape[0] && j >= 0 && j < shape[1],
@@ -29,7 +30,7 @@ extension PynqBuffer {
         return byteOffset + i * strides[0] + j * strides[1]
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func checkedOffset(_ i: Int, _ j: Int, _ k: Int) -> Int {
         precondition(shape.count == 3, "PynqBuffer: 3 indices for a \(shape.count)-d buffer of shape \(shape)")
         precondition(i >= 0 && i < shape[0] && j >= 0 && j < shape[1] && k >= 0 && k < shape[2],
@@ -37,7 +38,7 @@ extension PynqBuffer {
         return byteOffset + i * strides[0] + j * strides[1] + k * strides[2]
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func checkedOffset(_ index: [Int]) -> Int {
         guard let offset = elementOffset(index) else {
             preconditionFailure("PynqBuffer: index \(index) out of range for shape \(shape)")
@@ -45,7 +46,7 @@ extension PynqBuffer {
         return offset
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func checkType<T: PynqElement>(_ type: T.Type) {
         precondition(T.pynqDType == dtype, "PynqBuffer: \(T.self) access to a buffer of \(dtype)")
     }
@@ -56,13 +57,13 @@ extension PynqBuffer {
         return offset
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func read(at offset: Int) -> PynqValue {
         storage.checkLive()
         return dtype.load(from: storage.base + offset)
     }
 
-    @inline(__always)
+    @usableFromInline
     func write(_ value: PynqValue, at offset: Int) {
         storage.checkLive()
         do {
@@ -72,14 +73,14 @@ extension PynqBuffer {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func read<T: PynqElement>(_ type: T.Type, at offset: Int) -> T {
         checkType(type)
         storage.checkLive()
         return storage.base.loadUnaligned(fromByteOffset: offset, as: T.self)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func write<T: PynqElement>(_ value: T, at offset: Int) {
         checkType(T.self)
         storage.checkLive()
@@ -89,24 +90,28 @@ extension PynqBuffer {
     // MARK: Untyped subscripts (trap on misuse, like Array)
 
     /// The element at `i` of a 1-d buffer, converted to and from the buffer's dtype.
+    @inlinable
     public subscript(_ i: Int) -> PynqValue {
         get { read(at: checkedOffset(i)) }
         set { write(newValue, at: checkedOffset(i)) }
     }
 
     /// The element at `[i, j]` of a 2-d buffer.
+    @inlinable
     public subscript(_ i: Int, _ j: Int) -> PynqValue {
         get { read(at: checkedOffset(i, j)) }
         set { write(newValue, at: checkedOffset(i, j)) }
     }
 
     /// The element at `[i, j, k]` of a 3-d buffer.
+    @inlinable
     public subscript(_ i: Int, _ j: Int, _ k: Int) -> PynqValue {
         get { read(at: checkedOffset(i, j, k)) }
         set { write(newValue, at: checkedOffset(i, j, k)) }
     }
 
     /// The element at `index` (one index per axis).
+    @inlinable
     public subscript(_ index: [Int]) -> PynqValue {
         get { read(at: checkedOffset(index)) }
         set { write(newValue, at: checkedOffset(index)) }
@@ -115,18 +120,21 @@ extension PynqBuffer {
     // MARK: Typed subscripts (`T` must be the buffer's dtype)
 
     /// The element at `i` of a 1-d buffer as `T`; traps unless `T`'s dtype is the buffer's.
+    @inlinable
     public subscript<T: PynqElement>(_ i: Int, as type: T.Type) -> T {
         get { read(type, at: checkedOffset(i)) }
         set { write(newValue, at: checkedOffset(i)) }
     }
 
     /// The element at `[i, j]` of a 2-d buffer as `T`.
+    @inlinable
     public subscript<T: PynqElement>(_ i: Int, _ j: Int, as type: T.Type) -> T {
         get { read(type, at: checkedOffset(i, j)) }
         set { write(newValue, at: checkedOffset(i, j)) }
     }
 
     /// The element at `index` as `T`.
+    @inlinable
     public subscript<T: PynqElement>(_ index: [Int], as type: T.Type) -> T {
         get { read(type, at: checkedOffset(index)) }
         set { write(newValue, at: checkedOffset(index)) }

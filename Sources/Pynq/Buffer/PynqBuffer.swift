@@ -22,7 +22,7 @@ import PynqBackend
 /// other threads). The elements themselves are plain memory, like device memory: concurrent writes to the
 /// same element, or element access through a subscript racing with `free()`, are the caller's to order.
 public final class PynqBuffer: Sendable {
-    let storage: BufferStorage
+    @usableFromInline let storage: BufferStorage
     /// The element type.
     public let dtype: DType
     /// Extent of each axis (numpy's `shape`).

@@ -21,7 +21,8 @@ extension PynqIntegerElement {
     }
 
     public init?(exactly value: PynqValue) {
-        switch value {
+        switch value.widened {
+        case .float32: return nil  // widened away
         case .bool(let flag): self = flag ? 1 : 0
         case .signed(let number): guard let converted = Self(exactly: number) else { return nil }; self = converted
         case .unsigned(let number): guard let converted = Self(exactly: number) else { return nil }; self = converted
@@ -45,7 +46,7 @@ extension Int: PynqIntegerElement { public static var pynqDType: DType { MemoryL
 public protocol PynqFloatElement: PynqElement, BinaryFloatingPoint {}
 
 extension PynqFloatElement {
-    public var pynqValue: PynqValue { .float(Double(self)) }
+    public var pynqValue: PynqValue { Self.significandBitCount > 23 ? .float(Double(self)) : .float32(Float(self)) }
 
     /// Numbers convert to the nearest representable value (floating-point rounding, as numpy does).
     public init?(exactly value: PynqValue) {
@@ -54,6 +55,7 @@ extension PynqFloatElement {
         case .signed(let number): self = Self(number)
         case .unsigned(let number): self = Self(number)
         case .float(let number): self = Self(number)
+        case .float32(let number): self = Self(number)
         }
     }
 }
@@ -69,7 +71,7 @@ extension Bool: PynqElement {
     public var pynqValue: PynqValue { .bool(self) }
 
     public init?(exactly value: PynqValue) {
-        switch value {
+        switch value.widened {
         case .bool(let flag): self = flag
         case .signed(let number) where number == 0 || number == 1: self = number == 1
         case .unsigned(let number) where number == 0 || number == 1: self = number == 1

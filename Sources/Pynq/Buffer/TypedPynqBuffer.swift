@@ -36,37 +36,41 @@ public struct TypedPynqBuffer<T: PynqElement>: Sendable {
     /// Frees the memory (see ``PynqBuffer/free()``).
     public func free() { buffer.free() }
 
-    @inline(__always)
-    private func load(_ offset: Int) -> T {
+    @inlinable @inline(__always)
+    func load(_ offset: Int) -> T {
         buffer.storage.checkLive()
         return buffer.storage.base.loadUnaligned(fromByteOffset: offset, as: T.self)
     }
 
-    @inline(__always)
-    private func store(_ value: T, _ offset: Int) {
+    @inlinable @inline(__always)
+    func store(_ value: T, _ offset: Int) {
         buffer.storage.checkLive()
         (buffer.storage.base + offset).storeBytes(of: value, as: T.self)
     }
 
     /// Element `i` of a 1-d buffer.
+    @inlinable
     public subscript(_ i: Int) -> T {
         get { load(buffer.checkedOffset(i)) }
         nonmutating set { store(newValue, buffer.checkedOffset(i)) }
     }
 
     /// Element `[i, j]` of a 2-d buffer.
+    @inlinable
     public subscript(_ i: Int, _ j: Int) -> T {
         get { load(buffer.checkedOffset(i, j)) }
         nonmutating set { store(newValue, buffer.checkedOffset(i, j)) }
     }
 
     /// Element `[i, j, k]` of a 3-d buffer.
+    @inlinable
     public subscript(_ i: Int, _ j: Int, _ k: Int) -> T {
         get { load(buffer.checkedOffset(i, j, k)) }
         nonmutating set { store(newValue, buffer.checkedOffset(i, j, k)) }
     }
 
     /// The element at `index` (one index per axis).
+    @inlinable
     public subscript(_ index: [Int]) -> T {
         get { load(buffer.checkedOffset(index)) }
         nonmutating set { store(newValue, buffer.checkedOffset(index)) }
@@ -95,10 +99,12 @@ public struct TypedPynqBuffer<T: PynqElement>: Sendable {
     public func fill(_ value: T) throws(PynqBufferError) { try buffer.fill(value.pynqValue) }
 
     /// Copies `source` in row-major order (one `memcpy` when contiguous); count must match.
-    public func copy<C: Collection<T>>(from source: C) throws(PynqBufferError) { try buffer.copy(from: source) }
+    @inlinable
+    public func copy<S: Sequence<T>>(from source: S) throws(PynqBufferError) { try buffer.copy(from: source) }
 
     /// Assigns `sequence` in row-major order (count must match).
-    public func assign<S: Sequence<T>>(_ sequence: S) throws(PynqBufferError) { try buffer.assign(sequence) }
+    @inlinable
+    public func assign<S: Sequence<T>>(_ sequence: S) throws(PynqBufferError) { try buffer.copy(from: sequence) }
 
     /// The elements in row-major order.
     public func toArray() throws(PynqBufferError) -> [T] { try buffer.toArray(of: T.self) }

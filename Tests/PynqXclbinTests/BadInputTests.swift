@@ -1,0 +1,201 @@
+import PynqMetadata
+@testable import PynqXclbin
+import Testing
+import TestSupport
+
+/// Bad input throws a `MetadataError` that names the part of the file and the offset; it never traps.
+@Suite struct XclbinBadInputTests {
+    /// An xclbin made of `sections` as given (kind, bytes).
+    static func file(_ sections: [(XclbinSectionKind, [UInt8])]) throws -> [UInt8] {
+        var w = XclbinWriter(part: "test")
+        for (kind, data) in sections { w.add(kind, name: "", data: data) }
+        return try w.file(platformVBNV: "p", uuid: Array(repeating: 7, count: 16), timeStamp: 0, mode: 0)
+    }
+
+    static func xml(_ kernel: String) -> [UInt8] {
+        Array("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <project name="t"><platform><device><core>
+            \(kernel)
+            </core></device></platform></project>
+            """.utf8)
+    }
+
+    static func kernel(arg: String = #"<arg name="a" addressQualifier="0" id="0" port="S" size="0x4" offset="0x10" hostSize="0x4" type="int"/>"#,
+                       ports: String = #"<port name="S" mode="slave" range="0x1000"/><port name="IN" mode="read_only" range=""/>"#) -> String {
+        #"<kernel name="k" vlnv="x:y:k:1.0">\#(ports)\#(arg)<instance name="k_1"><addrRemap base="0x1000" port="S"/></instance></kernel>"#
+    }
+
+    static func error(_ bytes: [UInt8]) -> MetadataError? {
+        do {
+            _ = try Xclbin.read(bytes: bytes, source: "bad.xclbin")
+            return nil
+        } catch let e as MetadataError {
+            return e
+        } catch {
+            Issue.record("not a MetadataError: \(error)")
+            return nil
+        }
+    }
+
+    static func le32(_ v: Int32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+
+    @Test func theTestFileIsGood() throws {
+        let f = try Xclbin.read(bytes: try Self.file([(.embeddedMetadata, Self.xml(Self.kernel()))]), source: "good")
+        #expect(f.ipDict["k_1"]?["registers"]?["a"]?["address_offset"] == 0x10)
+    }
+
+    @Test func wrongMagic() throws {
+        var bytes = try kernelOptLikeBuilder().build()
+        bytes[6] = UInt8(ascii: "1")
+        let e = try #require(Self.error(bytes))
+        #expect(e.kind == .badMagic && e.offset == 0 && e.part.contains("header"))
+        #expect(e.description.contains("xclbin1"))
+        #expect(Self.error(Array("hello".utf8))?.kind == .badMagic)
+        #expect(Self.error([])?.kind == .badMagic)
+    }
+
+    @Test func truncatedHeader() throws {
+        let bytes = try kernelOptLikeBuilder().build()
+        let e = try #require(Self.error(Array(bytes[0..<300])))
+        guard case .truncated = e.kind else { Issue.record("\(e)"); return }
+        #expect(e.part.contains("header"))
+    }
+
+    @Test func lengthLargerThanTheFile() throws {
+        let bytes = try kernelOptLikeBuilder().build()
+        let e = try #require(Self.error(Array(bytes.dropLast(1))))
+        guard case .truncated(let needed, let available) = e.kind else { Issue.record("\(e)"); return }
+        #expect(needed == bytes.count && available == bytes.count - 1 && e.offset == Layout.headerOffset)
+    }
+
+    @Test func tooManySections() throws {
+        var bytes = try kernelOptLikeBuilder().build()
+        bytes.replaceSubrange((Layout.headerOffset + 144)..<(Layout.headerOffset + 148), with: Self.le32(1000))
+        let e = try #require(Self.error(bytes))
+        #expect(e.offset == Layout.headerOffset + 144 && e.reason.contains("1000 sections"))
+    }
+
+    @Test func sectionPastTheEnd() throws {
+        var bytes = try Self.file([(.memTopology, Array(repeating: 0, count: 48))])
+        let entry = Layout.sectionTableOffset
+        // size = file size
+        bytes.replaceSubrange((entry + 32)..<(entry + 40), with: Self.le32(Int32(bytes.count)) + [0, 0, 0, 0])
+        var e = try #require(Self.error(bytes))
+        #expect(e.kind == .badField && e.part.contains("MEM_TOPOLOGY") && e.offset == entry)
+        // offset + size overflows 64 bits
+        bytes.replaceSubrange((entry + 24)..<(entry + 40), with: Array(repeating: 0xFF, count: 16))
+        e = try #require(Self.error(bytes))
+        #expect(e.kind == .badField && e.part.contains("MEM_TOPOLOGY"))
+    }
+
+    @Test(arguments: [
+        (XclbinSectionKind.memTopology, 48), (.groupTopology, 48), (.ipLayout, 88), (.connectivity, 16),
+        (.groupConnectivity, 16), (.clockFreqTopology, 138), (.debugIPLayout, 152),
+    ])
+    func countsThatOverflowTheSection(kind: XclbinSectionKind, size: Int) throws {
+        for count: Int32 in [2, 1000, Int32.max, -1, -5] {
+            var data = [UInt8](repeating: 0, count: size)
+            if kind == .clockFreqTopology || kind == .debugIPLayout {
+                if count < 0 || count > 0xFFFF { continue }
+                data[0] = UInt8(count & 0xFF)
+                data[1] = UInt8(count >> 8)
+            } else {
+                data.replaceSubrange(0..<4, with: Self.le32(count))
+            }
+            let e = try #require(Self.error(try Self.file([(kind, data)])), "\(kind) count \(count)")
+            #expect(e.kind == .badField && e.part.contains(kind.name) && e.offset == 0, "\(e)")
+        }
+        // A section too short for its count field.
+        let e = try #require(Self.error(try Self.file([(kind, [1])])))
+        guard case .truncated = e.kind else { Issue.record("\(e)"); return }
+        #expect(e.part.contains(kind.name))
+    }
+
+    @Test func invalidUTF8InTheMetadata() throws {
+        var x = Self.xml(Self.kernel())
+        x[60] = 0xFF
+        let e = try #require(Self.error(try Self.file([(.embeddedMetadata, x)])))
+        #expect(e.kind == .badText && e.offset == 60 && e.part.contains("EMBEDDED_METADATA"))
+    }
+
+    @Test func malformedXML() throws {
+        for text in ["<project><platform></project>", "not xml", "", "<a x='1' x2=></a>"] {
+            let e = try #require(Self.error(try Self.file([(.embeddedMetadata, Array(text.utf8))])), "\(text)")
+            #expect(e.kind == .badText && e.part.contains("EMBEDDED_METADATA") && e.offset != nil)
+        }
+    }
+
+    @Test(arguments: ["offset=\"ten\"", "offset=\"\"", "offset=\"0x\"", "offset=\"010\"", "offset=\"1__0\"",
+                      "offset=\"0x1_0000_0000_0000_0000\""])
+    func nonNumericArgumentOffsets(offset: String) throws {
+        let arg = #"<arg name="a" addressQualifier="0" id="0" port="S" size="0x4" \#(offset) hostSize="0x4" type="int"/>"#
+        let xml = Self.xml(Self.kernel(arg: arg))
+        let e = try #require(Self.error(try Self.file([(.embeddedMetadata, xml)])))
+        #expect(e.kind == .badField && e.part.contains("EMBEDDED_METADATA"))
+        #expect(e.reason.contains("'a'") && e.reason.contains("offset"))
+        let at = try #require(e.offset)
+        #expect(Array(xml[at..<(at + 4)]) == Array("<arg".utf8))
+    }
+
+    @Test func pythonNumbersAreAccepted() throws {
+        for (text, value) in [("0x1C", 28), ("28", 28), (" 28 ", 28), ("0o34", 28), ("0b11100", 28), ("2_8", 28),
+                              ("0x_1c", 28), ("+28", 28), ("000", 0), ("-4", -4)] {
+            let arg = #"<arg name="a" addressQualifier="0" id="0" port="S" size="0x4" offset="\#(text)" hostSize="0x4" type="int"/>"#
+            let f = try Xclbin.read(bytes: try Self.file([(.embeddedMetadata, Self.xml(Self.kernel(arg: arg)))]), source: text)
+            #expect(f.ipDict["k_1"]?["registers"]?["a"]?["address_offset"] == .int(value), "\(text)")
+        }
+    }
+
+    @Test func missingAttributesAndUndirectedStreams() throws {
+        let cases = [
+            #"<arg name="a" addressQualifier="0" port="S" size="0x4" offset="0x10" hostSize="0x4" type="int"/>"#,
+            #"<arg name="a" addressQualifier="0" id="0" port="S" size="0x4" offset="0x10" hostSize="0x4"/>"#,
+            #"<arg name="a" id="0" port="S" size="0x4" offset="0x10" hostSize="0x4" type="int"/>"#,
+            #"<arg name="s" addressQualifier="4" id="1" port="S" size="0x8" offset="0x0" hostSize="0x8" type="x"/>"#,
+            #"<arg name="s" addressQualifier="4" id="1" size="0x8" offset="0x0" hostSize="0x8" type="x"/>"#,
+            #"<arg name="s" addressQualifier="4" id="one" port="IN" size="0x8" offset="0x0" hostSize="0x8" type="x"/>"#,
+        ]
+        for arg in cases {
+            let e = try #require(Self.error(try Self.file([(.embeddedMetadata, Self.xml(Self.kernel(arg: arg)))])), "\(arg)")
+            #expect(e.kind == .badField && e.part.contains("EMBEDDED_METADATA") && e.offset != nil, "\(arg)")
+        }
+        let noRemap = #"<kernel name="k" vlnv="v"><port name="S" mode="slave" range="0x1000"/><instance name="k_1"/></kernel>"#
+        #expect(Self.error(try Self.file([(.embeddedMetadata, Self.xml(noRemap))]))?.reason.contains("addrRemap") == true)
+        let badRange = #"<kernel name="k" vlnv="v"><port name="S" mode="slave" range="big"/></kernel>"#
+        #expect(Self.error(try Self.file([(.embeddedMetadata, Self.xml(badRange))]))?.reason.contains("range") == true)
+    }
+
+    @Test func connectionToAMissingMemory() throws {
+        var b = XclbinBuilder(platformVBNV: "p")
+        b.addMemory(tag: "bank0", baseAddress: 0, size: 1 << 20)
+        try b.addKernel(name: "k", instances: [("k_1", 0x1000)], arguments: [.pointer("p", memory: "bank0")])
+        b.connections = [Connection(argumentIndex: 0, ipLayoutIndex: 0, memoryIndex: 5)]
+        let e = try #require(Self.error(try b.build()))
+        #expect(e.kind == .badField && e.part.contains("CONNECTIVITY") && e.offset == 12 && e.reason.contains("memory 5"))
+        // Python-style negative indices count from the end, as in pynq.
+        b.connections = [Connection(argumentIndex: 0, ipLayoutIndex: 0, memoryIndex: -1)]
+        let f = try Xclbin.read(bytes: try b.build(), source: "negative")
+        #expect(f.ipDict["k_1"]?["registers"]?["p"]?["memory"] == "bank0")
+    }
+
+    /// Every prefix of a real file and every single-byte change at many positions: read or throw.
+    @Test(arguments: Reference.fileNames(withExtension: "xclbin"))
+    func truncationsAndFlipsNeverCrash(name: String) throws {
+        let original = try Reference.bytes(name)
+        var outcomes = (read: 0, thrown: 0)
+        func attempt(_ bytes: [UInt8]) {
+            if Self.error(bytes) == nil { outcomes.read += 1 } else { outcomes.thrown += 1 }
+        }
+        let step = max(1, original.count / 400)
+        for cut in stride(from: 0, to: original.count, by: step) { attempt(Array(original[0..<cut])) }
+        for position in stride(from: 0, to: original.count, by: max(1, original.count / 500)) {
+            for value: UInt8 in [0x00, 0xFF, original[position] ^ 0x80, UInt8(ascii: "<")] {
+                var bytes = original
+                bytes[position] = value
+                attempt(bytes)
+            }
+        }
+        #expect(outcomes.thrown > 0 && outcomes.read > 0)
+    }
+}

@@ -91,6 +91,8 @@ let package = Package(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
         .executableTarget(
+            name: "ZynqBench", dependencies: ["PynqZynq", "CMMIO"], path: "Benchmarks/ZynqBench", swiftSettings: strict),
+        .executableTarget(
             name: "IPBench", dependencies: ["Pynq", "PynqBackend", "PynqMock", "PynqMetadataCore"], path: "Benchmarks/IPBench",
             swiftSettings: strict),
 

@@ -190,8 +190,9 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
         }
     }
 
-    /// Allocates from CMA. Every Zynq memory is the processor's DDR, so `memory` only has to name a
-    /// memory of the loaded overlay (or be 0 when it declares none, or none is loaded, as pynq allows).
+    /// Allocates from CMA, i.e. in the processor's DDR: `memory` must be the loaded overlay's PS DDR bank
+    /// (`PSDDR`, base address 0, index 0 in a HWH design), or 0 when no overlay is loaded (pynq allows
+    /// allocating before any download). Banks in the programmable logic are `notAllocatable`.
     public func allocate(byteCount: Int, memory: Int, cacheable: Bool) throws -> any BackendAllocation {
         guard byteCount > 0 else { throw BackendError.invalidSize(requested: byteCount) }
         try checkMemory(memory)
@@ -206,8 +207,15 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
     }
 
     private func checkMemory(_ memory: Int) throws {
-        let count = state.withLock { $0.loaded?.description.memories.count ?? 0 }
-        guard memory >= 0, memory < max(count, 1) else { throw BackendError.noSuchMemory(index: memory, count: count) }
+        let memories = state.withLock { $0.loaded?.description.memories ?? [] }
+        guard memory >= 0, memory < max(memories.count, 1) else {
+            throw BackendError.noSuchMemory(index: memory, count: memories.count)
+        }
+        if memory < memories.count, memories[memory].baseAddress != 0 {
+            throw BackendError.notAllocatable(
+                bank: memories[memory].tag,
+                reason: "it is memory in the programmable logic; CMA buffers live in the processor's DDR (PSDDR, memory 0)")
+        }
     }
 
     /// This process's CMA buffers (pynq 2.x `cma_stats()` "CMA Memory Usage" / "Buffer Count").

@@ -434,8 +434,10 @@ enum PynqDictionaries {
     // MARK: typed kernels and streams
 
     static func typedKernels(_ kernels: [EmbeddedMetadata.Kernel], layout: [IPLayoutEntry]) -> [Kernel] {
-        var layoutBase: [String: UInt64] = [:]
-        for ip in layout where ip.type == IPLayoutEntry.kernelType { layoutBase[ip.name] = ip.baseAddress }
+        // The IP layout's base address stands in for an instance whose XML has none (free-running CUs).
+        func layoutBase(_ name: String) -> UInt64? {
+            layout.first { $0.type == IPLayoutEntry.kernelType && $0.name == name }?.baseAddress
+        }
         func num(_ s: String?) -> Int { s.flatMap(PythonInt.parseAutoBase) ?? 0 }
         return kernels.map { k in
             let name = k.name ?? ""
@@ -458,7 +460,7 @@ enum PynqDictionaries {
                 instances: k.instances.map { inst in
                     let iname = inst.name ?? ""
                     let base = inst.base.flatMap(PythonInt.parseAutoBase).map { UInt64(bitPattern: Int64($0)) }
-                    return KernelInstance(name: iname, baseAddress: base ?? layoutBase[name + ":" + iname] ?? .max)
+                    return KernelInstance(name: iname, baseAddress: base ?? layoutBase(name + ":" + iname) ?? .max)
                 })
         }
     }

@@ -165,6 +165,29 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
         OverlayFiles.locate(bitstream: path, system: system)
     }
 
+    // MARK: PL clocks
+
+    /// The family whose clock registers to use: the configuration's, the loaded overlay's, or this CPU's.
+    private func family() throws -> ZynqFamily {
+        if let family = configuration.family ?? state.withLock({ $0.loaded.flatMap { ZynqFamily.of($0.description) } }) ?? ZynqFamily.host {
+            return family
+        }
+        throw ZynqError.unsupportedDesign(reason: "unknown Zynq family: load an overlay with a processing system or set Configuration.family")
+    }
+
+    /// Frequency of PL clock `index` (0-3) in MHz as the registers set it (pynq's `Clocks.fclkN_mhz`).
+    public func plClockMHz(_ index: Int) throws -> Double {
+        try family().plClockMHz(index, system: system)
+    }
+
+    /// Sets PL clock `index` (0-3) as close to `mhz` as two 6-bit divisors of its source PLL allow
+    /// (pynq's `Clocks.set_pl_clk(index, clk_mhz=mhz)`).
+    public func setPLClock(_ index: Int, mhz: Double) throws {
+        guard (0...3).contains(index) else { throw ZynqError.badClock(index: index, reason: "valid PL clock indices are 0-3") }
+        guard mhz > 0, mhz.isFinite else { throw ZynqError.badClock(index: index, reason: "\(mhz) MHz is not a frequency") }
+        try PLClockSetting(index: index, target: .frequency(mhz: mhz)).write(family: try family(), system: system)
+    }
+
     // MARK: Memory
 
     /// The CMA allocator, opened on first use.
@@ -190,8 +213,9 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
         }
     }
 
-    /// Allocates from CMA. Every Zynq memory is the processor's DDR, so `memory` only has to name a
-    /// memory of the loaded overlay (or be 0 when it declares none, or none is loaded, as pynq allows).
+    /// Allocates from CMA, i.e. in the processor's DDR: `memory` must be the loaded overlay's PS DDR bank
+    /// (`PSDDR`, base address 0, index 0 in a HWH design), or 0 when no overlay is loaded (pynq allows
+    /// allocating before any download). Banks in the programmable logic are `notAllocatable`.
     public func allocate(byteCount: Int, memory: Int, cacheable: Bool) throws -> any BackendAllocation {
         guard byteCount > 0 else { throw BackendError.invalidSize(requested: byteCount) }
         try checkMemory(memory)
@@ -206,8 +230,15 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
     }
 
     private func checkMemory(_ memory: Int) throws {
-        let count = state.withLock { $0.loaded?.description.memories.count ?? 0 }
-        guard memory >= 0, memory < max(count, 1) else { throw BackendError.noSuchMemory(index: memory, count: count) }
+        let memories = state.withLock { $0.loaded?.description.memories ?? [] }
+        guard memory >= 0, memory < max(memories.count, 1) else {
+            throw BackendError.noSuchMemory(index: memory, count: memories.count)
+        }
+        if memory < memories.count, memories[memory].baseAddress != 0 {
+            throw BackendError.notAllocatable(
+                bank: memories[memory].tag,
+                reason: "it is memory in the programmable logic; CMA buffers live in the processor's DDR (PSDDR, memory 0)")
+        }
     }
 
     /// This process's CMA buffers (pynq 2.x `cma_stats()` "CMA Memory Usage" / "Buffer Count").

@@ -127,7 +127,7 @@ extension HWHDesign {
                 guard owner >= 0, blocks[Int(owner)].isCore else { continue }
                 let core = blocks[Int(owner)]
                 var pins: [String] = []
-                if let dout = core.portIndex["Dout"], let pin = core.ports[Int(dout)].signalIndex["Dout"] {
+                if let dout = core.portIndex["Dout"], let pin = signal(exactly: "Dout", in: core.ports[Int(dout)]) {
                     pins.append(pinPath(pin))
                     pins.append(contentsOf: signals[Int(pin)].connections.map(pinPath))
                 }

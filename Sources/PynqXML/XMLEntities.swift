@@ -25,14 +25,15 @@ enum XMLEntities {
 
     /// The character that reference `name` (between `&` and `;`) stands for, or `nil` if unknown.
     static func reference(_ name: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
-        switch Array(name) {
-        case Array("lt".utf8): return "<"
-        case Array("gt".utf8): return ">"
-        case Array("amp".utf8): return "&"
-        case Array("quot".utf8): return "\""
-        case Array("apos".utf8): return "'"
-        default: break
+        // Compared byte by byte: this runs for every reference in the document.
+        func named(_ s: StaticString) -> Bool {
+            name.count == s.utf8CodeUnitCount && (0..<name.count).allSatisfy { name[$0] == s.utf8Start[$0] }
         }
+        if named("lt") { return "<" }
+        if named("gt") { return ">" }
+        if named("amp") { return "&" }
+        if named("quot") { return "\"" }
+        if named("apos") { return "'" }
         guard name.count >= 2, name[0] == UInt8(ascii: "#") else { return nil }
         var value: UInt32 = 0
         let hex = name[1] == UInt8(ascii: "x")

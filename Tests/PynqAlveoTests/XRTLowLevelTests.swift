@@ -19,12 +19,16 @@ struct CXRTDeclarationTests {
     func matchesXRTHeaders() {
         // CHeaderChecks static-asserts each type when XRT's headers are installed (as in CI);
         // -1 means the headers were absent at build time and nothing was checked.
-        #expect(cheader_xrt_checked() == Int32(cxrt_required_function_count()) + 1 + 3 + 2)
+        #expect(
+            cheader_xrt_checked() == Int32(cxrt_required_function_count()) + 1 + 3 + 2,
+            "-1: XRT's headers were not found when CHeaderChecks was compiled; install libxrt-dev (scripts/setup.sh)")
     }
 
     @Test("every CUdev function pointer type matches libudev's header")
     func matchesUdevHeader() {
-        #expect(cheader_udev_checked() == Int32(cudev_function_count()))
+        #expect(
+            cheader_udev_checked() == Int32(cudev_function_count()),
+            "-1: <libudev.h> was not found when CHeaderChecks was compiled; install libudev-dev (scripts/setup.sh)")
     }
 }
 

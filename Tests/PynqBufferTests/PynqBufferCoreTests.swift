@@ -192,6 +192,31 @@ func makeBuffer(_ shape: [Int], _ dtype: DType = .uint32, coherent: Bool = false
         #expect(values.dropFirst().dropLast().allSatisfy { $0 == value })
     }
 
+    @Test func copyConvertsNumericallyIntoEveryDType() throws {
+        for dtype in DType.all {
+            let (buf, _) = try makeBuffer([4], dtype)
+            if dtype == .bool {
+                try buf.copy(from: [true, false, true, true])
+                #expect(try buf.toArray() == [1, 0, 1, 1])
+                #expect(throws: PynqBufferError.valueNotRepresentable(2, .bool)) { try buf.copy(from: [0, 1, 2, 1]) }
+                continue
+            }
+            try buf.copy(from: [1, 2, 3, 100])
+            #expect(try buf.toArray() == [1, 2, 3, 100])
+            try buf.copy(from: [Double(4), 5, 6, 7])
+            #expect(try buf.toArray() == [4, 5, 6, 7])
+            try buf.copy(from: [UInt8(8), 9, 10, 11])
+            #expect(try buf.toArray() == [8, 9, 10, 11])
+            if dtype.kind == .float {
+                try buf.copy(from: [0.5, -1.25, 2, 3])
+                #expect(try buf.toArray() == [0.5, -1.25, 2, 3])
+            } else {
+                #expect(throws: PynqBufferError.valueNotRepresentable(0.5, dtype)) { try buf.copy(from: [1, 2, 3, 0.5]) }
+                #expect(try buf.toArray() == [8, 9, 10, 11])
+            }
+        }
+    }
+
     @Test func bufferToBufferCopy() throws {
         let (a, _) = try makeBuffer([4, 4], .int32)
         let (b, _) = try makeBuffer([16], .int32)

@@ -98,6 +98,10 @@ struct DefaultIPTests {
         #expect(map.registerNames == ["CTRL", "in1", "in2", "out_r", "size"])
         #expect(try map.CTRL.AP_IDLE == 1)
         #expect(map.description.contains("  size = Register(value=16)"))
+        // A window on a kernel's registers (reached through calls on the Mock) sees the arguments.
+        let window = try MMIO(baseAddress: ip.baseAddress + 0x30, length: 8, device: ol.device)
+        #expect(!window.isMemoryMapped)
+        #expect(try window.read(UInt32.self, at: 4) == 16)
     }
 
     @Test("misuse gives typed errors and starts nothing")
@@ -147,6 +151,13 @@ struct DefaultIPTests {
         #expect(try ol.gpio.read(0) == 0xF0)
         try ol.gpio.asIP.write(4, [1, 0, 0, 0])
         #expect(try mmio.read(UInt32.self, at: 4) == 1)
+        // pynq's MMIO(base, length): a range inside an IP is a window on its registers.
+        let window = try MMIO(baseAddress: 0x4120_0004, length: 8, device: ol.device)
+        #expect(try window.read(UInt32.self, at: 0) == 1)
+        try window.write(UInt32(5), at: 4)
+        #expect(try mmio.read(UInt32.self, at: 8) == 5)
+        #expect(throws: BackendError.self) { _ = try MMIO(baseAddress: 0x5000_0000, length: 4, device: ol.device) }
+        #expect(throws: MMIOError.invalidLength(-1)) { _ = try MMIO(baseAddress: 0x4120_0000, length: -1, device: ol.device) }
     }
 
     @Test("a freed or reloaded overlay: IP access refuses, then reaches the new register space")

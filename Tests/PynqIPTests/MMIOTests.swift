@@ -178,3 +178,31 @@ struct MMIOTests {
         #expect(throws: BackendError.unknownIP(name: "refusing")) { try mmio.write(UInt16(1), at: 2) }
     }
 }
+
+@Suite("MMIO windows")
+struct MMIOWindowTests {
+    @Test("a window is a sub-range with its own offsets and bounds", arguments: [true, false])
+    func window(mapped: Bool) throws {
+        let space = TestRegisterSpace(length: 64, mapped: mapped)
+        let mmio = try MMIO(space: space)
+        let window = try mmio.window(offset: 16, length: 16)
+        #expect(window.baseAddress == 0x4000_0010 && window.length == 16)
+        try window.write(UInt32(7), at: 4)
+        try window.write(UInt8(9), at: 1)
+        #expect(try mmio.read(UInt32.self, at: 20) == 7)
+        #expect(try mmio.read(UInt8.self, at: 17) == 9)
+        #expect(throws: MMIOError.outOfRange(offset: 16, width: 4, length: 16, baseAddress: 0x4000_0010)) {
+            _ = try window.read(UInt32.self, at: 16)
+        }
+        #expect(throws: MMIOError.outOfRange(offset: 60, width: 8, length: 64, baseAddress: 0x4000_0000)) {
+            _ = try mmio.window(offset: 60, length: 8)
+        }
+        if mapped {
+            #expect(try mmio.window(offset: 2, length: 4).read(UInt16.self, at: 0) == 0)
+        } else {
+            #expect(throws: MMIOError.misaligned(offset: 2, width: 4, alignment: 4, baseAddress: 0x4000_0000)) {
+                _ = try mmio.window(offset: 2, length: 4)
+            }
+        }
+    }
+}

@@ -62,4 +62,30 @@ import Testing
         #expect(board.nothingLeaked)
         #expect(backend.cmaPool == CMAPool(totalBytes: 128 << 20, freeBytes: 16 << 10))
     }
+
+    @Test func onlyTheProcessorsDDRIsAllocatable() throws {
+        let board = try FakeBoard()
+        try board.tree.addDevMem()
+        let backend = ZynqBackend(configuration: .init(system: board.system, allocator: .xlnk(.packed, .kernel)))
+        var description = ZynqTestOverlays.description()
+        description.memories = [
+            MemoryBank(index: 0, tag: "PSDDR", type: .ddr4, used: true, baseAddress: 0, size: 256 << 20),
+            MemoryBank(index: 1, tag: "MIG1", type: .ddr4, used: true, baseAddress: 0x4_0000_0000, size: 1 << 30),
+        ]
+        try backend.download(try ZynqTestOverlays.resizer(description: description))
+        let a = try backend.allocate(byteCount: 64, memory: 0, cacheable: false)
+        #expect(a.memoryIndex == 0)
+        #expect(throws: BackendError.notAllocatable(
+            bank: "MIG1", reason: "it is memory in the programmable logic; CMA buffers live in the processor's DDR (PSDDR, memory 0)")) {
+            try backend.allocate(byteCount: 64, memory: 1, cacheable: false)
+        }
+        #expect(throws: BackendError.noSuchMemory(index: 2, count: 2)) { try backend.allocate(byteCount: 64, memory: 2, cacheable: false) }
+        // The PL bank is declared: its range can be mapped like an IP's.
+        let window = try backend.mmio(address: 0x4_0000_0000, length: 16)
+        #expect(window.ipName == "MIG1")
+        window.unmap()
+        a.release()
+        backend.close()
+        #expect(board.nothingLeaked)
+    }
 }

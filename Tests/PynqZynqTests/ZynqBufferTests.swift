@@ -65,3 +65,19 @@ import TestSupport
         #expect(board.nothingLeaked)
     }
 }
+
+/// The README's board example, on a fake board: `Overlay(path.bit)`, `ol.<ip>`, `allocate`, `flush`.
+@Suite struct ZynqReadmeExampleTests {
+    @Test func readmeExampleRunsOnAFakeBoard() throws {
+        let board = try FakeBoard()
+        try board.tree.addDevMem()
+        let device = Device(backend: ZynqBackend(configuration: .init(system: board.system, allocator: .xlnk(.packed, .kernel))))
+        let ol = try Overlay(Reference.filesDirectory.appendingPathComponent("pynqz2_resizer.bit").path, device: device)
+        _ = try ol.axi_dma_0
+        let buf = try allocate(shape: [1024], dtype: "u4", target: device, cacheable: true)
+        try buf.flush()
+        #expect(board.log.calls("CACHECTRL").count == 1)
+        buf.free()
+        #expect(board.xlnk.liveBuffers.isEmpty)
+    }
+}

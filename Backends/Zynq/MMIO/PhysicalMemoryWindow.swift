@@ -65,7 +65,9 @@ public final class PhysicalMemoryWindow: RegisterSpace, @unchecked Sendable {
         cmmio_store32(try address() + offset, value)
     }
 
-    /// Unmaps the window (also done by deinit); later accesses throw.
+    /// Unmaps the window (also done by deinit); later accesses through the window throw. Code that
+    /// kept `mappedAddress` (the public API's `MMIO` does) must not use it afterwards: leave unmapping
+    /// to deinit while such users hold the window.
     public func unmap() {
         guard let mapping else { return }
         self.mapping = nil

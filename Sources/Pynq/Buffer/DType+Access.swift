@@ -42,6 +42,25 @@ extension DType {
         }
     }
 
+    /// Calls `visitor` with the Swift type of this dtype's elements; nil for `float16` (Swift's `Float16`
+    /// is not on every platform, so callers take a run-time path for it).
+    func dispatch<V: DTypeVisitor>(_ visitor: V) throws(PynqBufferError) -> V.Result? {
+        switch (kind, itemSize) {
+        case (.bool, _): return try visitor.visit(Bool.self)
+        case (.unsignedInteger, 1): return try visitor.visit(UInt8.self)
+        case (.unsignedInteger, 2): return try visitor.visit(UInt16.self)
+        case (.unsignedInteger, 4): return try visitor.visit(UInt32.self)
+        case (.unsignedInteger, _): return try visitor.visit(UInt64.self)
+        case (.signedInteger, 1): return try visitor.visit(Int8.self)
+        case (.signedInteger, 2): return try visitor.visit(Int16.self)
+        case (.signedInteger, 4): return try visitor.visit(Int32.self)
+        case (.signedInteger, _): return try visitor.visit(Int64.self)
+        case (.float, 2): return nil
+        case (.float, 4): return try visitor.visit(Float.self)
+        case (.float, _): return try visitor.visit(Double.self)
+        }
+    }
+
     /// Stores `value` converted to this dtype at `address`; throws when it is not representable.
     @inline(__always)
     func store(_ value: PynqValue, to address: UnsafeMutableRawPointer) throws(PynqBufferError) {
@@ -80,4 +99,10 @@ extension DType {
         throw .unknownDType("f2 (Float16 is not available on this platform)")
     }
     #endif
+}
+
+/// Something done with the Swift element type of a run-time dtype (see `DType.dispatch`).
+protocol DTypeVisitor {
+    associatedtype Result
+    func visit<T: PynqElement>(_ type: T.Type) throws(PynqBufferError) -> Result
 }

@@ -126,43 +126,97 @@ extension PynqBuffer {
 
     /// Copies `source` into the buffer in row-major order (pynq's `buf[:] = array`).
     ///
-    /// When `T` is the buffer's dtype and both sides are contiguous this is one `memcpy`; otherwise each
-    /// element is converted numerically and must fit exactly. Throws
-    /// ``PynqBufferError/countMismatch(expected:actual:)`` unless `source.count == count`; on any throw
-    /// the buffer is left unchanged.
-    public func copy<C: Collection>(from source: C) throws(PynqBufferError) where C.Element: PynqElement {
-        guard source.count == count else { throw .countMismatch(expected: count, actual: source.count) }
-        try pinnedTyped { () throws(PynqBufferError) in
-            if C.Element.pynqDType == dtype {
-                let copied: Void? = source.withContiguousStorageIfAvailable { elements -> Void in
-                    copyBytes(from: UnsafeRawBufferPointer(elements))
-                }
-                if copied != nil { return }
-                let base = storage.base
-                var iterator = source.makeIterator()
-                forEachElementOffset { offset in
-                    if let element = iterator.next() { (base + offset).storeBytes(of: element, as: C.Element.self) }
-                }
-                return
-            }
-            // Convert everything first, so a value that does not fit leaves the buffer untouched.
-            var converted = [UInt64]()
-            converted.reserveCapacity(count)
-            for element in source { converted.append(try dtype.bitPattern(of: element.pynqValue)) }
-            let base = storage.base
-            var next = 0
-            forEachElementOffset { offset in
-                dtype.storeBits(converted[next], to: base + offset)
-                next += 1
+    /// When the elements are of the buffer's dtype and both sides are contiguous this is one `memcpy`;
+    /// otherwise each element is converted numerically and must fit exactly. Throws
+    /// ``PynqBufferError/countMismatch(expected:actual:)`` unless `source` has exactly ``count`` elements;
+    /// on any throw the buffer is left unchanged. Inlined into the caller, so a sequence without
+    /// contiguous storage (a range, a lazy map) is gathered at full speed before the copy.
+    @inlinable
+    public func copy<S: Sequence>(from source: S) throws(PynqBufferError) where S.Element: PynqElement {
+        var failure: PynqBufferError?
+        let contiguous: Void? = source.withContiguousStorageIfAvailable { elements in
+            do throws(PynqBufferError) {
+                try copyElements(UnsafeRawBufferPointer(elements), count: elements.count, of: S.Element.pynqDType)
+            } catch {
+                failure = error
             }
         }
+        if contiguous == nil {
+            let gathered = ContiguousArray(source)
+            gathered.withUnsafeBytes { bytes in
+                do throws(PynqBufferError) {
+                    try copyElements(bytes, count: gathered.count, of: S.Element.pynqDType)
+                } catch {
+                    failure = error
+                }
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// Assigns the elements of `sequence` in row-major order: pynq's `input_buffer[:] = range(5)` is
-    /// `buf.assign(0..<5)`. Same rules as ``copy(from:)-(C)``.
+    /// `buf.assign(0..<5)`. Same as ``copy(from:)-(S)``.
+    @inlinable
     public func assign<S: Sequence>(_ sequence: S) throws(PynqBufferError) where S.Element: PynqElement {
-        if let collection = sequence as? [S.Element] { return try copy(from: collection) }
-        try copy(from: Array(sequence))
+        try copy(from: sequence)
+    }
+
+    /// Copies `count` packed elements of type `source` from `bytes`, converting them to the dtype.
+    @usableFromInline
+    func copyElements(_ bytes: UnsafeRawBufferPointer, count elements: Int, of source: DType) throws(PynqBufferError) {
+        guard elements == count else { throw .countMismatch(expected: count, actual: elements) }
+        try pinnedTyped { () throws(PynqBufferError) in
+            if source == dtype { return copyBytes(from: bytes) }
+            // Convert everything first, so a value that does not fit leaves the buffer untouched.
+            let converted = try source.dispatch(SourceConversion(buffer: self, bytes: bytes))
+            if converted != true { try convertGeneric(bytes, of: source) }
+        }
+    }
+
+    /// Converts packed `S` elements (the source's type) to the buffer's element type.
+    private struct SourceConversion: DTypeVisitor {
+        let buffer: PynqBuffer
+        let bytes: UnsafeRawBufferPointer
+
+        func visit<S: PynqElement>(_ type: S.Type) throws(PynqBufferError) -> Bool {
+            try buffer.dtype.dispatch(Conversion(buffer: buffer, source: bytes.bindMemory(to: S.self))) == true
+        }
+    }
+
+    /// Converts `S` elements to `D` (one specialised loop per pair of types) and copies them in.
+    private struct Conversion<S: PynqElement>: DTypeVisitor {
+        let buffer: PynqBuffer
+        let source: UnsafeBufferPointer<S>
+
+        func visit<D: PynqElement>(_ type: D.Type) throws(PynqBufferError) -> Bool {
+            let converted = try [D](unsafeUninitializedCapacity: source.count) {
+                (destination, initialized) throws(PynqBufferError) in
+                for index in source.indices {
+                    guard let value = D(exactly: source[index].pynqValue) else {
+                        throw .valueNotRepresentable(source[index].pynqValue, buffer.dtype)
+                    }
+                    (destination.baseAddress! + index).initialize(to: value)
+                    initialized = index + 1
+                }
+            }
+            converted.withUnsafeBytes { buffer.copyBytes(from: $0) }
+            return true
+        }
+    }
+
+    /// float16 on either side: through run-time values and bit patterns (Float16 is not on every platform).
+    private func convertGeneric(_ bytes: UnsafeRawBufferPointer, of source: DType) throws(PynqBufferError) {
+        var patterns = [UInt64]()
+        patterns.reserveCapacity(count)
+        for index in 0..<count {
+            patterns.append(try dtype.bitPattern(of: source.load(from: bytes.baseAddress! + index * source.itemSize)))
+        }
+        let base = storage.base
+        var next = 0
+        forEachElementOffset { offset in
+            dtype.storeBits(patterns[next], to: base + offset)
+            next += 1
+        }
     }
 
     /// Copies the elements of `other` (same dtype and count, any shapes and layouts) into this buffer.

@@ -99,10 +99,12 @@ public struct TypedPynqBuffer<T: PynqElement>: Sendable {
     public func fill(_ value: T) throws(PynqBufferError) { try buffer.fill(value.pynqValue) }
 
     /// Copies `source` in row-major order (one `memcpy` when contiguous); count must match.
-    public func copy<C: Collection<T>>(from source: C) throws(PynqBufferError) { try buffer.copy(from: source) }
+    @inlinable
+    public func copy<S: Sequence<T>>(from source: S) throws(PynqBufferError) { try buffer.copy(from: source) }
 
     /// Assigns `sequence` in row-major order (count must match).
-    public func assign<S: Sequence<T>>(_ sequence: S) throws(PynqBufferError) { try buffer.assign(sequence) }
+    @inlinable
+    public func assign<S: Sequence<T>>(_ sequence: S) throws(PynqBufferError) { try buffer.copy(from: sequence) }
 
     /// The elements in row-major order.
     public func toArray() throws(PynqBufferError) -> [T] { try buffer.toArray(of: T.self) }

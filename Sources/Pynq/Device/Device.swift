@@ -1,6 +1,5 @@
 import PynqBackend
 import PynqMetadataCore
-import Synchronization
 
 /// A device that overlays are loaded on and buffers are allocated in: an Alveo card, a Zynq board or
 /// the in-process Mock device (pynq's `Device`).
@@ -16,12 +15,18 @@ public final class Device: Sendable, CustomStringConvertible {
     /// The backend driving this device.
     public let backend: any Backend
     /// Live-buffer bookkeeping and the overlay this process loaded.
-    let state = Mutex(State())
+    let state = Locked(State())
 
     struct State {
         /// The overlay last downloaded through this object.
         var loaded: OverlayImage?
+        /// Counts downloads and closes, so that objects made for one download (register spaces) know
+        /// when they are stale even if the same overlay was loaded again.
+        var generation = 0
     }
+
+    /// Changes whenever an overlay is downloaded or the device is closed.
+    var overlayGeneration: Int { state.withLock { $0.generation } }
 
     /// Wraps `backend` (a backend's own device object). Usually devices come from `Device.devices`.
     public init(backend: any Backend) {
@@ -39,7 +44,7 @@ public final class Device: Sendable, CustomStringConvertible {
 
     // MARK: Probing and selection
 
-    private static let selection = Mutex(Selection())
+    private static let selection = Locked(Selection())
 
     private struct Selection {
         var report: ProbeReport?
@@ -138,7 +143,10 @@ public final class Device: Sendable, CustomStringConvertible {
     public func download(_ image: OverlayImage, force: Bool = false) throws {
         try refuseWhileBuffersLive(operation: "load another overlay", force: force)
         try backend.download(image)
-        state.withLock { $0.loaded = image }
+        state.withLock { state in
+            state.loaded = image
+            state.generation += 1
+        }
     }
 
     /// Releases the device (pynq's `Device.close()`): the overlay is no longer loaded.
@@ -146,7 +154,10 @@ public final class Device: Sendable, CustomStringConvertible {
     public func close(force: Bool = false) throws(PynqError) {
         try refuseWhileBuffersLive(operation: "free the overlay", force: force)
         backend.close()
-        state.withLock { $0.loaded = nil }
+        state.withLock { state in
+            state.loaded = nil
+            state.generation += 1
+        }
     }
 
     /// The overlay last loaded through this device, if it is still on the device.

@@ -1,11 +1,13 @@
 import PynqBackend
 import Synchronization
 
-/// What a `DefaultIP` builds once and reuses while its register space stays the same: its `MMIO`,
-/// its `RegisterMap` and its driver instance. Every access asks the backend for the IP's current
-/// register space (which also checks that the overlay is loaded), so a reloaded overlay gets fresh ones.
+/// What a `DefaultIP` builds once per download of its overlay and reuses: its `MMIO`, its
+/// `RegisterMap` and its driver instance. Every access checks that the overlay is loaded; a new
+/// download (even of the same overlay) or a close makes the cached objects stale, and they are
+/// rebuilt from the backend's new register space.
 final class IPAccessCache: Sendable {
     private struct Entry {
+        var generation: Int
         var mmio: MMIO
         var registerMap: RegisterMap?
         var driver: (any IPDriver)?
@@ -14,15 +16,27 @@ final class IPAccessCache: Sendable {
 
     init() {}
 
-    /// The cached entry for the IP's current register space (a new one if the space changed).
+    /// The cached entry for the current download (a new one after a download or close).
     private func current(_ ip: DefaultIP) throws -> Entry {
-        let space = try ip.registerSpace()
-        if let entry = entry.withLock({ $0 }), entry.mmio.space === space { return entry }
-        let fresh = Entry(mmio: try MMIO(space: space))
+        try ip.checkLoaded()
+        let generation = ip.device.overlayGeneration
+        if let entry = entry.withLock({ $0 }), entry.generation == generation { return entry }
+        let fresh = Entry(generation: generation, mmio: try MMIO(space: ip.registerSpace()))
         return entry.withLock { entry in
-            if let existing = entry, existing.mmio.space === space { return existing }
+            if let existing = entry, existing.generation == generation { return existing }
             entry = fresh
             return fresh
+        }
+    }
+
+    /// Stores `value` in `slot` of the entry if it still belongs to `generation` and the slot is empty;
+    /// returns what the slot holds.
+    private func keep<T: Sendable>(_ value: T, generation: Int, _ slot: WritableKeyPath<Entry, T?>) -> T {
+        entry.withLock { entry in
+            guard entry?.generation == generation else { return value }
+            if let existing = entry?[keyPath: slot] { return existing }
+            entry?[keyPath: slot] = value
+            return value
         }
     }
 
@@ -36,24 +50,13 @@ final class IPAccessCache: Sendable {
         let current = try current(ip)
         if let map = current.registerMap { return map }
         let map = try RegisterMap(ipName: ip.name, registers: ip.registers, mmio: current.mmio)
-        return entry.withLock { entry in
-            guard entry?.mmio.space === current.mmio.space else { return map }
-            if let existing = entry?.registerMap { return existing }
-            entry?.registerMap = map
-            return map
-        }
+        return keep(map, generation: current.generation, \.registerMap)
     }
 
     /// The driver instance for `ip`, made with `make` on first use.
     func driver(for ip: DefaultIP, make: () throws -> any IPDriver) throws -> any IPDriver {
         let current = try current(ip)
         if let driver = current.driver { return driver }
-        let driver = try make()
-        return entry.withLock { entry in
-            guard entry?.mmio.space === current.mmio.space else { return driver }
-            if let existing = entry?.driver { return existing }
-            entry?.driver = driver
-            return driver
-        }
+        return keep(try make(), generation: current.generation, \.driver)
     }
 }

@@ -1,5 +1,6 @@
 import CMMIO
 import PynqBackend
+import PynqMetadataCore
 
 /// Access to the registers of one IP (or any address range of the device): reads and writes of every
 /// integer width, `Float` and `Double` at byte offsets, with bounds and natural alignment checked.
@@ -25,6 +26,8 @@ public struct MMIO: @unchecked Sendable {
     /// The backend's register space the MMIO reads and writes (it keeps the mapping alive and serves
     /// the call path).
     public let space: any RegisterSpace
+    /// Offset of this MMIO's offset 0 inside `space` (non-zero for windows).
+    @usableFromInline let spaceOffset: Int
 
     /// An MMIO over `space` (a backend's register space, or one of your own).
     public init(space: any RegisterSpace) throws {
@@ -33,6 +36,46 @@ public struct MMIO: @unchecked Sendable {
         self.length = space.length
         self.mapping = space.mappedAddress
         self.space = space
+        self.spaceOffset = 0
+    }
+
+    private init(window parent: MMIO, offset: Int, length: Int) {
+        baseAddress = parent.baseAddress &+ UInt64(offset)
+        self.length = length
+        mapping = parent.mapping.map { $0 + offset }
+        space = parent.space
+        spaceOffset = parent.spaceOffset + offset
+    }
+
+    /// pynq's `MMIO(base_addr, length, device)`: `length` bytes of registers at device address
+    /// `baseAddress` of `device` (default: `Device.active`). A range inside an IP of the loaded overlay
+    /// is a window on that IP's registers; any other range is asked of the backend (the Zynq backend
+    /// maps `/dev/mem`, others refuse addresses outside their IPs).
+    /// - Throws: `MMIOError.invalidLength`, `PynqError.noDevice`, or the backend's error.
+    public init(baseAddress: UInt64, length: Int, device: Device? = nil) throws {
+        guard length >= 0 else { throw MMIOError.invalidLength(length) }
+        let device = try device ?? Device.active
+        let end = baseAddress.addingReportingOverflow(UInt64(length))
+        if !end.overflow, let ip = device.loadedOverlay?.description.ips.first(where: {
+            $0.baseAddress <= baseAddress && end.partialValue <= $0.baseAddress &+ $0.addressRange
+        }) {
+            self = try MMIO(space: device.backend.registers(for: ip))
+                .window(offset: Int(baseAddress - ip.baseAddress), length: length)
+            return
+        }
+        let range = IPBlock(name: "MMIO at \(hex(baseAddress))", type: "", baseAddress: baseAddress, addressRange: UInt64(length))
+        self = try MMIO(space: device.backend.registers(for: range))
+    }
+
+    /// The `length` bytes from `offset` as an MMIO of their own (offsets in it start at 0).
+    /// - Throws: `MMIOError.outOfRange`; `.misaligned` for an `offset` that is not a multiple of 4 on a
+    ///   backend reached through calls (its accesses are 32-bit words).
+    public func window(offset: Int, length: Int) throws -> MMIO {
+        try checkRange(offset: offset, width: 1, count: length)
+        if mapping == nil && offset % 4 != 0 {
+            throw MMIOError.misaligned(offset: offset, width: length, alignment: 4, baseAddress: baseAddress)
+        }
+        return MMIO(window: self, offset: offset, length: length)
     }
 
     /// Whether accesses are direct volatile loads and stores on a host mapping (pynq's
@@ -182,7 +225,8 @@ public struct MMIO: @unchecked Sendable {
 
     /// Reads `width` bytes at the checked `offset` through register calls.
     @usableFromInline
-    func readBits(offset: Int, width: Int) throws -> UInt64 {
+    func readBits(offset windowOffset: Int, width: Int) throws -> UInt64 {
+        let offset = spaceOffset + windowOffset
         switch width {
         case 8:
             let low = UInt64(try space.read32(offset: offset))
@@ -198,7 +242,8 @@ public struct MMIO: @unchecked Sendable {
 
     /// Writes the low `width` bytes of `bits` at the checked `offset` through register calls.
     @usableFromInline
-    func writeBits(_ bits: UInt64, offset: Int, width: Int) throws {
+    func writeBits(_ bits: UInt64, offset windowOffset: Int, width: Int) throws {
+        let offset = spaceOffset + windowOffset
         switch width {
         case 8:
             try space.write32(offset: offset, UInt32(truncatingIfNeeded: bits))

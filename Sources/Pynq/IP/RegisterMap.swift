@@ -21,13 +21,20 @@ import PynqMetadataCore
 /// (`.value = v`, `.FIELD = v`) cannot throw in Swift: on such misuse they stop the program with the
 /// same message, like an out-of-range array index — use the throwing methods where input is untrusted.
 @dynamicMemberLookup
-public final class RegisterMap: Sendable, CustomStringConvertible {
+public final class RegisterMap: @unchecked Sendable, CustomStringConvertible {
     /// Name of the IP the map belongs to (for messages).
     public let ipName: String
     /// The register range the map reads and writes.
     public let mmio: MMIO
-    @usableFromInline let entries: [Entry]
+    /// Per register: what the access path needs (plain values in memory the map owns, so that the
+    /// access path retains nothing).
+    @usableFromInline let layouts: UnsafeMutableBufferPointer<RegisterLayout>
+    /// Every register's fields, flat; `fieldTable` maps (register index, name) to an index here.
+    @usableFromInline let fieldLayouts: UnsafeMutableBufferPointer<FieldLayout>
+    /// Per register: names and metadata, for messages and descriptions.
+    let entries: [Entry]
     @usableFromInline let table: NameTable
+    @usableFromInline let fieldTable: NameTable
 
     /// A map of `registers` over `mmio`.
     /// - Throws: `RegisterMapError.noRegisters` if `registers` is empty.
@@ -35,19 +42,48 @@ public final class RegisterMap: Sendable, CustomStringConvertible {
         guard !registers.isEmpty else { throw RegisterMapError.noRegisters(ip: ipName) }
         self.ipName = ipName
         self.mmio = mmio
-        let entries = registers.map(Entry.init)
+        var entries: [Entry] = []
+        var layouts: [RegisterLayout] = []
+        var fieldLayouts: [FieldLayout] = []
+        // Attribute names first, so that they win over a metadata spelling that happens to equal one.
+        var registerNames: [(scope: Int, name: String, value: Int)] = []
+        var registerAliases: [(scope: Int, name: String, value: Int)] = []
+        var fieldNames: [(scope: Int, name: String, value: Int)] = []
+        var fieldAliases: [(scope: Int, name: String, value: Int)] = []
+        for (index, register) in registers.enumerated() {
+            let entry = Entry(register, firstField: fieldLayouts.count)
+            let layout = RegisterLayout(register)
+            for (field, name) in zip(register.fields, entry.fieldNames) {
+                fieldNames.append((index, name, fieldLayouts.count))
+                if field.name != name { fieldAliases.append((index, field.name, fieldLayouts.count)) }
+                fieldLayouts.append(FieldLayout(field, storageBits: 32 * max(layout.words, 1)))
+            }
+            registerNames.append((0, entry.attributeName, index))
+            if register.name != entry.attributeName { registerAliases.append((0, register.name, index)) }
+            entries.append(entry)
+            layouts.append(layout)
+        }
         self.entries = entries
-        var names: [(name: String, value: Int)] = []
-        for (i, entry) in entries.enumerated() { names.append((entry.attributeName, i)) }
-        for (i, entry) in entries.enumerated() where entry.name != entry.attributeName { names.append((entry.name, i)) }
-        self.table = NameTable(names)
+        self.layouts = .allocate(capacity: layouts.count)
+        _ = self.layouts.initialize(from: layouts)
+        self.fieldLayouts = .allocate(capacity: max(fieldLayouts.count, 1))
+        _ = self.fieldLayouts.initialize(from: fieldLayouts)
+        self.table = NameTable(registerNames + registerAliases)
+        self.fieldTable = NameTable(fieldNames + fieldAliases)
+    }
+
+    deinit {
+        layouts.deallocate()
+        fieldLayouts.deallocate()
+        table.deallocate()
+        fieldTable.deallocate()
     }
 
     /// The register named `name` (pynq attribute name, e.g. `CTRL`, `in1`).
     /// - Throws: `RegisterMapError.noSuchRegister`.
     @inlinable
     public subscript(dynamicMember name: String) -> MappedRegister {
-        get throws { try register(name) }
+        @inline(__always) get throws { try register(name) }
     }
 
     /// The register named `name`, as pynq's attribute name or exactly as the metadata spells it.
@@ -70,7 +106,7 @@ public final class RegisterMap: Sendable, CustomStringConvertible {
 
     /// Every register, in address order (the order pynq prints them in).
     public var registers: [MappedRegister] {
-        entries.indices.sorted { entries[$0].offset < entries[$1].offset }.map { MappedRegister(map: self, index: $0) }
+        layouts.indices.sorted { layouts[$0].offset < layouts[$1].offset }.map { MappedRegister(map: self, index: $0) }
     }
 
     /// The register names (pynq attribute names), in address order.
@@ -80,7 +116,7 @@ public final class RegisterMap: Sendable, CustomStringConvertible {
     /// (or its fields' values), in address order. Reads every register once (including write-only
     /// ones, as pynq does; reading CTRL clears AP_DONE on HLS kernels).
     public var description: String {
-        let lines = registers.filter { entries[$0.index].words > 0 }.map { "  \($0.name) = \($0.description)" }
+        let lines = registers.filter { layouts[$0.index].words > 0 }.map { "  \($0.name) = \($0.description)" }
         return "RegisterMap {\n" + lines.joined(separator: ",\n") + "\n}"
     }
 
@@ -97,35 +133,22 @@ public final class RegisterMap: Sendable, CustomStringConvertible {
 
     // MARK: Stored layout
 
-    /// One register as the map needs it, with everything the access path checks precomputed.
+    /// What the access path needs to know about one register.
     @usableFromInline
-    struct Entry: Sendable {
-        @usableFromInline let name: String
-        @usableFromInline let attributeName: String
+    struct RegisterLayout: Sendable {
         @usableFromInline let offset: Int
         @usableFromInline let bits: Int
         /// 32-bit words the register occupies: 1 (≤ 32 bits), 2 (33–64 bits), 0 (wider: not accessible).
         @usableFromInline let words: Int
         @usableFromInline let readable: Bool
         @usableFromInline let writable: Bool
-        @usableFromInline let fields: [Field]
-        @usableFromInline let fieldTable: NameTable
-        @usableFromInline let metadata: Register
 
         init(_ register: Register) {
-            name = register.name
-            attributeName = RegisterMap.attributeName(register.name)
             offset = register.offset
             bits = register.sizeInBits
             words = register.sizeInBits <= 32 ? 1 : register.sizeInBits <= 64 ? 2 : 0
             readable = register.access.isReadable
             writable = register.access.isWritable
-            fields = register.fields.map { Field($0, storageBits: 32 * (register.sizeInBits <= 32 ? 1 : 2)) }
-            var names: [(name: String, value: Int)] = []
-            for (i, field) in fields.enumerated() { names.append((field.attributeName, i)) }
-            for (i, field) in fields.enumerated() where field.name != field.attributeName { names.append((field.name, i)) }
-            fieldTable = NameTable(names)
-            metadata = register
         }
 
         /// Largest value a whole-register write accepts: the declared width, but at least the 32-bit
@@ -133,11 +156,9 @@ public final class RegisterMap: Sendable, CustomStringConvertible {
         @usableFromInline var maxValue: UInt64 { words == 1 ? UInt64(UInt32.max) : UInt64.max }
     }
 
-    /// One bit field, with its mask precomputed.
+    /// What the access path needs to know about one bit field.
     @usableFromInline
-    struct Field: Sendable {
-        @usableFromInline let name: String
-        @usableFromInline let attributeName: String
+    struct FieldLayout: Sendable {
         @usableFromInline let shift: UInt64
         @usableFromInline let width: Int
         /// Mask of the field's value before shifting (`(1 << width) - 1`).
@@ -150,8 +171,6 @@ public final class RegisterMap: Sendable, CustomStringConvertible {
         @usableFromInline let coversRegister: Bool
 
         init(_ field: RegisterField, storageBits: Int) {
-            name = field.name
-            attributeName = RegisterMap.attributeName(field.name)
             shift = UInt64(max(0, field.bitOffset))
             width = field.bitWidth
             valueMask = field.bitWidth >= 64 ? .max : field.bitWidth <= 0 ? 0 : (UInt64(1) << UInt64(field.bitWidth)) - 1
@@ -160,5 +179,55 @@ public final class RegisterMap: Sendable, CustomStringConvertible {
             fits = field.bitOffset >= 0 && field.bitWidth > 0 && field.bitOffset + field.bitWidth <= storageBits
             coversRegister = field.bitOffset == 0 && field.bitWidth == storageBits
         }
+    }
+
+    /// Names and metadata of one register (the cold path: messages, descriptions).
+    struct Entry: Sendable {
+        let attributeName: String
+        let fieldNames: [String]
+        /// Index of the register's first field in `fieldLayouts`.
+        let firstField: Int
+        let metadata: Register
+
+        init(_ register: Register, firstField: Int) {
+            self.firstField = firstField
+            attributeName = RegisterMap.attributeName(register.name)
+            fieldNames = register.fields.map { RegisterMap.attributeName($0.name) }
+            metadata = register
+        }
+    }
+
+    // MARK: Errors (kept out of the inlined access path)
+
+    @usableFromInline @inline(never)
+    func noSuchField(_ register: Int, _ name: String) -> RegisterMapError {
+        .noSuchField(ip: ipName, register: entries[register].attributeName, name: name, available: entries[register].fieldNames)
+    }
+
+    /// The name of field `field` (a `fieldLayouts` index) of register `register`.
+    func fieldName(_ register: Int, _ field: Int) -> String {
+        entries[register].fieldNames[field - entries[register].firstField]
+    }
+
+    @usableFromInline @inline(never)
+    func readOnly(_ register: Int, field: Int?) -> RegisterMapError {
+        .readOnly(ip: ipName, register: entries[register].attributeName, field: field.map { fieldName(register, $0) })
+    }
+
+    @usableFromInline @inline(never)
+    func writeOnly(_ register: Int, field: Int?) -> RegisterMapError {
+        .writeOnly(ip: ipName, register: entries[register].attributeName, field: field.map { fieldName(register, $0) })
+    }
+
+    @usableFromInline @inline(never)
+    func tooWide(_ register: Int, field: Int?, value: UInt64) -> RegisterMapError {
+        .valueTooWide(ip: ipName, register: entries[register].attributeName, field: field.map { fieldName(register, $0) },
+                      value: value, bits: field.map { fieldLayouts[$0].width } ?? layouts[register].words * 32)
+    }
+
+    @usableFromInline @inline(never)
+    func unsupported(_ register: Int, field: Int?) -> RegisterMapError {
+        .unsupportedWidth(ip: ipName, register: entries[register].attributeName, field: field.map { fieldName(register, $0) },
+                          bits: field.map { fieldLayouts[$0].width } ?? layouts[register].bits)
     }
 }

@@ -67,6 +67,7 @@ import Testing
         #expect(throws: PynqBufferError.freed) { try buf.withUnsafeMutableBufferPointer(as: UInt32.self) { $0.count } }
         #expect(allocation.syncs.isEmpty)
         #expect(buf.description == "PynqBuffer(<freed>, dtype=uint32)")
+        #expect(buf.arrayDescription == "<freed>")
         // Slicing a freed buffer is allowed (no memory is touched); using the slice is not.
         #expect(throws: PynqBufferError.freed) { try buf[0..<2].toArray() }
     }

@@ -91,6 +91,9 @@ let package = Package(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
         .executableTarget(
+            name: "RuntimeBench", dependencies: ["Pynq", "PynqMock", "PynqBackend"], path: "Benchmarks/RuntimeBench",
+            swiftSettings: strict),
+        .executableTarget(
             name: "ZynqBench", dependencies: ["PynqZynq", "CMMIO"], path: "Benchmarks/ZynqBench", swiftSettings: strict),
         .executableTarget(
             name: "IPBench", dependencies: ["Pynq", "PynqBackend", "PynqMock", "PynqMetadataCore"], path: "Benchmarks/IPBench",

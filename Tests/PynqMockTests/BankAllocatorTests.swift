@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import PynqMock
 
 @Suite("BankAllocator")
@@ -75,14 +76,17 @@ struct BankAllocatorTests {
         #expect(allocator.used == 0)
     }
 
-    /// Random allocate/free against a simple model: live blocks never overlap, accounting matches.
-    @Test func randomAgainstModel() throws {
-        var allocator = BankAllocator(size: 256 * 4096, alignment: 4096)
+    /// Random allocate/free against a simple model: live blocks never overlap, accounting matches, and
+    /// a request fails only when no free block is large enough (small sizes use the exact classes,
+    /// large ones the logarithmic classes and the scan of a request's own class).
+    @Test(arguments: [(256, 6), (40_000, 600)])
+    func randomAgainstModel(pages: Int, maxPages: Int) throws {
+        var allocator = BankAllocator(size: UInt64(pages) * 4096, alignment: 4096)
         var live: [UInt64: UInt64] = [:]
         var rng = SplitMix(seed: 42)
         for _ in 0..<5000 {
             if live.isEmpty || rng.next() % 3 != 0 {
-                let size = rng.next() % (6 * 4096) + 1
+                let size = rng.next() % (UInt64(maxPages) * 4096) + 1
                 if let block = allocator.allocate(size) {
                     for (start, length) in live {
                         #expect(block.offset + block.reserved <= start || start + length <= block.offset)
@@ -96,24 +100,13 @@ struct BankAllocatorTests {
                 #expect(allocator.release(offset: key) == live.removeValue(forKey: key))
             }
             #expect(allocator.used == live.values.reduce(0, +))
+            #expect(allocator.freeBytes == allocator.freeBlocks.reduce(0) { $0 + $1.size })
         }
         for key in live.keys { allocator.release(offset: key) }
         #expect(allocator.freeBlockCount == 1)
     }
 }
 
-/// A small deterministic generator for tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The value, or a recorded issue and a throw.
 func unwrap<T>(_ value: T?, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {

@@ -63,8 +63,8 @@ struct XclbinReader {
             signatureLength: try r.i32(8), uniqueID: try r.u64(296), length: try r.u64(h), timeStamp: try r.u64(h + 8),
             featureROMTimeStamp: try r.u64(h + 16), versionMajor: try r.u8(h + 26), versionMinor: try r.u8(h + 27),
             versionPatch: try r.u16(h + 24), mode: try r.u16(h + 28), actionMask: try r.u16(h + 30),
-            featureROM: Array(try r.slice(h + 32, 16)), platformVBNV: try r.cString(h + 48, 64),
-            uuid: Array(try r.slice(h + 112, 16)), debugBin: try r.cString(h + 128, 16))
+            featureROM: Array(try r.slice(h + 32, 16)), platformVBNV: try r.name(h + 48, 64),
+            uuid: Array(try r.slice(h + 112, 16)), debugBin: try r.name(h + 128, 16))
         if value.length > UInt64(bytes.count) {
             throw MetadataError(
                 .truncated(needed: Int(clamping: value.length), available: bytes.count), part: part, offset: h,
@@ -89,7 +89,7 @@ struct XclbinReader {
         for i in 0..<count {
             let at = Layout.sectionTableOffset + i * Layout.sectionHeaderSize
             let kind = XclbinSectionKind(rawValue: try r.u32(at))
-            let name = try r.cString(at + 4, 16)
+            let name = try r.name(at + 4, 16)
             let offset = try r.u64(at + 24)
             let size = try r.u64(at + 32)
             let fileSize = UInt64(bytes.count)
@@ -137,7 +137,7 @@ enum SectionParsers {
                     what: "memory") { at in
             MemoryTopologyEntry(
                 type: MemoryType(rawValue: try r.u8(at)), used: try r.u8(at + 1), sizeKBOrRouteID: try r.i64(at + 8),
-                baseAddressOrFlowID: try r.i64(at + 16), tag: try r.cString(at + 24, 16))
+                baseAddressOrFlowID: try r.i64(at + 16), tag: try r.name(at + 24, 16))
         }
     }
 
@@ -153,14 +153,14 @@ enum SectionParsers {
         try entries(r, count: Int(try r.i32(0)), arrayOffset: Layout.ipDataArray, entrySize: Layout.ipDataSize,
                     what: "IP") { at in
             IPLayoutEntry(type: try r.u32(at), properties: try r.u32(at + 4), baseAddress: try r.u64(at + 8),
-                          name: try r.cString(at + 16, 64))
+                          name: try r.name(at + 16, 64))
         }
     }
 
     static func clockTopology(_ r: ByteReader) throws -> [ClockFrequencyEntry] {
         try entries(r, count: Int(try r.u16(0)), arrayOffset: Layout.clockFreqArray, entrySize: Layout.clockFreqSize,
                     what: "clock") { at in
-            ClockFrequencyEntry(frequencyMHz: try r.u16(at), type: try r.u8(at + 2), name: try r.cString(at + 8, 128))
+            ClockFrequencyEntry(frequencyMHz: try r.u16(at), type: try r.u8(at + 2), name: try r.name(at + 8, 128))
         }
     }
 
@@ -170,7 +170,22 @@ enum SectionParsers {
             DebugIPEntry(
                 type: try r.u8(at), index: UInt16(try r.u8(at + 1)) | UInt16(try r.u8(at + 5)) << 8,
                 properties: try r.u8(at + 2), major: try r.u8(at + 3), minor: try r.u8(at + 4),
-                baseAddress: try r.u64(at + 8), name: try r.cString(at + 16, 128))
+                baseAddress: try r.u64(at + 8), name: try r.name(at + 16, 128))
+        }
+    }
+}
+
+extension ByteReader {
+    /// `cString` without making an intermediate slice: a NUL-terminated name in a fixed-size field,
+    /// decoded as UTF-8 with invalid sequences repaired.
+    func name(_ offset: Int, _ length: Int) throws -> String {
+        try check(offset, length)
+        let start = base + offset
+        return bytes.withUnsafeBufferPointer { buf in
+            var end = start
+            let limit = start + length
+            while end < limit, buf[end] != 0 { end += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<end]), as: UTF8.self)
         }
     }
 }

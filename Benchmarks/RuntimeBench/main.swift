@@ -11,33 +11,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BenchSupport
 import Pynq
 import PynqBackend
 import PynqMock
 
-let runs: Int = {
-    if let i = CommandLine.arguments.firstIndex(of: "--runs"), i + 1 < CommandLine.arguments.count,
-       let n = Int(CommandLine.arguments[i + 1]), n > 0 { return n }
-    return 7
-}()
-
+let runs = intOption("--runs", default: 7)
 let clock = ContinuousClock()
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-func measure(_ body: () throws -> Void) rethrows -> Double {
-    var times: [Double] = []
-    for _ in 0..<runs {
-        let start = clock.now
-        try body()
-        times.append(seconds(clock.now - start))
-    }
-    return median(times)
-}
-func format(_ value: Double, _ digits: Int = 2) -> String {
-    var text = String(Int((value * pow(10, Double(digits))).rounded()))
-    while text.count <= digits { text = "0" + text }
-    return digits == 0 ? text : String(text.dropLast(digits)) + "." + String(text.suffix(digits))
-}
+func measure(_ body: () throws -> Void) rethrows -> Double { median(try timeRuns(runs, body)) }
 
 func loadedOverlay() throws -> (Overlay, MockBackend) {
     let backend = MockBackend()

@@ -1,5 +1,5 @@
 // Runtime (Mock) benchmarks: allocate+free of 4 KiB at 10 … 100,000 live buffers (public API and the
-// backend alone), and fill / copy of a 64 MiB buffer through the public API against memset / memcpy
+// backend alone), parsing dtype strings, and fill / copy of a 64 MiB buffer through the public API against memset / memcpy
 // on the same memory in the same run. Build in release:
 //
 //   swift build -c release --product RuntimeBench && .build/release/RuntimeBench
@@ -53,6 +53,20 @@ for live in [10, 100, 1_000, 10_000, 100_000] {
     let used = try bank.memUsed
     precondition(used == 0)
     try ol.free()
+}
+
+// MARK: dtype strings
+
+print("")
+print("DType(string), ns per parse (median of \(runs) runs of 1000000)")
+for text in ["u4", "<f8", "uint32", " u4 "] {
+    let strings = [String](repeating: text, count: 16)
+    var sizes = 0
+    let time = median(try timeRuns(runs) {
+        for i in 0..<1_000_000 { sizes &+= try DType(strings[i & 15]).itemSize }
+    })
+    precondition(sizes > 0)
+    print("\"\(text)\"\t\(format(time / 1e6 * 1e9, 1))")
 }
 
 // MARK: fill and copy of 64 MiB

@@ -9,7 +9,7 @@ import PynqMetadataCore
 ///   the bank's real base address and size. Each bank's host memory is one anonymous `mmap` of the
 ///   bank's size (reserved, not committed); buffers are carved out of it by a segregated-fit allocator
 ///   with `alignment`-byte granularity (4 KiB by default), so fragmentation and exhaustion behave as
-///   on a card and every operation costs O(1) in live buffers (`BankAllocator`). A new buffer reads as
+///   on a card and every operation costs O(1) in live buffers (`RangeAllocator`). A new buffer reads as
 ///   zeros; freed blocks over 64 KiB go back to the system. `usage(memory:)` is our own accounting
 ///   (`.accounting`).
 /// - **Registers**: every IP gets a register space whose words read back what was written. Kernels

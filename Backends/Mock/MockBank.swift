@@ -18,7 +18,7 @@ final class MockBank: Sendable {
     private let mappingAddress: UInt
     let mappingLength: Int
     private let system: SystemCalls
-    let allocator: Locked<BankAllocator>
+    let allocator: Locked<RangeAllocator>
 
     init(bank: MemoryBank, alignment: UInt64, system: SystemCalls) throws(BackendError) {
         guard bank.size > 0, bank.size <= UInt64(Int.max) else {
@@ -34,7 +34,7 @@ final class MockBank: Sendable {
         #endif
         let mapping = try system.mmap(mappingLength, PROT_READ | PROT_WRITE, flags, -1, 0)
         mappingAddress = UInt(bitPattern: mapping)
-        allocator = Locked(BankAllocator(size: bank.size, alignment: alignment))
+        allocator = Locked(RangeAllocator(size: bank.size, alignment: alignment))
     }
 
     deinit {

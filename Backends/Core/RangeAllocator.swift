@@ -1,12 +1,12 @@
-/// Allocator over one bank's offsets `0 ..< size`: blocks are rounded up to `alignment`, a request
-/// takes a free block that fits (segregated fit, `FreeBlocks`), free neighbours are merged at once,
-/// and every operation costs O(1) in the number of live and free blocks (hash tables and a class
-/// bitmap; the only scan is of one size class when the bank is nearly full). Not thread-safe by
-/// itself (the bank wraps it in a `Locked`).
-package struct BankAllocator: Sendable {
+/// Sub-allocation of one device-address range, as offsets `0 ..< size` (a Mock bank, a u-dma-buf
+/// region): blocks are rounded up to `alignment`, a request takes a free block that fits (segregated
+/// fit, `FreeBlocks`), free neighbours are merged at once, and every operation costs O(1) in the
+/// number of live and free blocks (hash tables and a class bitmap; the only scan is of one size class
+/// when the range is nearly full). Not thread-safe by itself: its owner locks it.
+package struct RangeAllocator: Sendable {
     /// Allocation granularity and alignment in bytes (a power of two).
     package let alignment: UInt64
-    /// Bytes that can be handed out (the bank size rounded down to `alignment`).
+    /// Bytes that can be handed out (the range's size rounded down to `alignment`).
     package let capacity: UInt64
     private var free = FreeBlocks()
     private var live: [UInt64: UInt64] = [:]

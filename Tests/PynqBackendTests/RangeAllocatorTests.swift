@@ -1,11 +1,11 @@
 import Testing
 import TestSupport
-@testable import PynqMock
+import PynqBackend
 
-@Suite("BankAllocator")
-struct BankAllocatorTests {
+@Suite("RangeAllocator")
+struct RangeAllocatorTests {
     @Test func roundsUpAndAligns() throws {
-        var allocator = BankAllocator(size: 1 << 20, alignment: 4096)
+        var allocator = RangeAllocator(size: 1 << 20, alignment: 4096)
         let a = try unwrap(allocator.allocate(20))
         let b = try unwrap(allocator.allocate(4097))
         #expect(a.offset == 0 && a.reserved == 4096)
@@ -20,13 +20,13 @@ struct BankAllocatorTests {
     }
 
     @Test func capacityIsBankSizeRoundedDown() {
-        let allocator = BankAllocator(size: 10_000, alignment: 4096)
+        let allocator = RangeAllocator(size: 10_000, alignment: 4096)
         #expect(allocator.capacity == 8192)
         #expect(allocator.freeBytes == 8192)
     }
 
     @Test func exhaustionAndReuse() throws {
-        var allocator = BankAllocator(size: 16 * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: 16 * 4096, alignment: 4096)
         var offsets: [UInt64] = []
         while let block = allocator.allocate(4096) { offsets.append(block.offset) }
         #expect(offsets.count == 16)
@@ -37,7 +37,7 @@ struct BankAllocatorTests {
     }
 
     @Test func fragmentationNeedsContiguousSpace() throws {
-        var allocator = BankAllocator(size: 8 * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: 8 * 4096, alignment: 4096)
         let blocks = (0..<8).map { _ in allocator.allocate(4096)! }
         // Free every other block: 4 pages free, but none contiguous.
         for block in blocks where block.offset / 4096 % 2 == 0 { allocator.release(offset: block.offset) }
@@ -51,7 +51,7 @@ struct BankAllocatorTests {
     }
 
     @Test func coalescesInAnyOrder() {
-        var allocator = BankAllocator(size: 64 * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: 64 * 4096, alignment: 4096)
         var blocks = (0..<64).map { _ in allocator.allocate(4096)!.offset }
         var rng = SplitMix(seed: 7)
         blocks.shuffle(using: &rng)
@@ -61,7 +61,7 @@ struct BankAllocatorTests {
     }
 
     @Test func releaseOfUnknownOffsetChangesNothing() throws {
-        var allocator = BankAllocator(size: 4 * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: 4 * 4096, alignment: 4096)
         let block = try unwrap(allocator.allocate(4096))
         #expect(allocator.release(offset: 123) == nil)
         #expect(allocator.release(offset: block.offset) == 4096)
@@ -70,10 +70,25 @@ struct BankAllocatorTests {
     }
 
     @Test func zeroAndHugeRequestsFail() {
-        var allocator = BankAllocator(size: 4 * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: 4 * 4096, alignment: 4096)
         #expect(allocator.allocate(0) == nil)
         #expect(allocator.allocate(UInt64.max) == nil)
         #expect(allocator.used == 0)
+    }
+
+    /// A region whose size is not a multiple of the alignment (a u-dma-buf region): blocks are laid
+    /// out in order and freed neighbours merge from either side.
+    @Test func mergesNeighboursInARegion() throws {
+        var r = RangeAllocator(size: 10 * 4096 + 100, alignment: 4096)
+        #expect(r.capacity == 40960)
+        let a = r.allocate(1)?.offset, b = r.allocate(4097)?.offset, c = r.allocate(4096)?.offset
+        #expect([a, b, c] == [0, 4096, 12288])
+        #expect(r.allocate(0) == nil && r.allocate(40961) == nil)
+        r.release(offset: 4096)
+        r.release(offset: 0)
+        #expect(r.freeBlocks.map(\.start) == [0, 16384] && r.freeBlocks.map(\.size) == [12288, 24576])
+        r.release(offset: 12288)
+        #expect(r.freeBlocks.count == 1 && r.freeBytes == 40960)
     }
 
     /// Random allocate/free against a simple model: live blocks never overlap, accounting matches, and
@@ -81,7 +96,7 @@ struct BankAllocatorTests {
     /// large ones the logarithmic classes and the scan of a request's own class).
     @Test(arguments: [(256, 6), (40_000, 600)])
     func randomAgainstModel(pages: Int, maxPages: Int) throws {
-        var allocator = BankAllocator(size: UInt64(pages) * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: UInt64(pages) * 4096, alignment: 4096)
         var live: [UInt64: UInt64] = [:]
         var rng = SplitMix(seed: 42)
         for _ in 0..<5000 {

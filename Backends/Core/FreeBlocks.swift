@@ -1,8 +1,8 @@
-/// The free blocks of a bank, in a two-level segregated fit (TLSF-style) index: blocks are grouped in
+/// The free blocks of a `RangeAllocator`, in a two-level segregated fit (TLSF-style) index: blocks are grouped in
 /// size classes (exact for 1–15 units, then 16 classes per power of two), a bitmap says which classes
 /// hold blocks, and hash tables find a block by its start and by its end. Finding a block that fits,
 /// inserting, removing, and finding the free neighbours of a freed block are O(1), whatever the
-/// number of blocks. Sizes and offsets are in allocation units (the bank's alignment).
+/// number of blocks. Sizes and offsets are in allocation units (the range's alignment).
 struct FreeBlocks {
     /// Blocks of each class, as start offsets (unordered).
     private var classes: [[UInt64]] = Array(repeating: [], count: FreeBlocks.classCount)

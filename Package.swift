@@ -91,6 +91,9 @@ let package = Package(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
         .executableTarget(
+            name: "RuntimeBench", dependencies: ["Pynq", "PynqMock", "PynqBackend"], path: "Benchmarks/RuntimeBench",
+            swiftSettings: strict),
+        .executableTarget(
             name: "ZynqBench", dependencies: ["PynqZynq", "CMMIO"], path: "Benchmarks/ZynqBench", swiftSettings: strict),
         .executableTarget(
             name: "IPBench", dependencies: ["Pynq", "PynqBackend", "PynqMock", "PynqMetadataCore"], path: "Benchmarks/IPBench",
@@ -102,6 +105,7 @@ let package = Package(
         .testTarget(
             name: "PynqBufferTests", dependencies: ["Pynq", "PynqBackend"], exclude: ["Resources"], swiftSettings: strict),
         .testTarget(name: "PynqMockTests", dependencies: ["PynqMock", "PynqBackend", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqBackendTests", dependencies: ["PynqBackend", "TestSupport"], swiftSettings: strict),
         // IP access (MMIO, register maps, kernel calls, drivers).
         .testTarget(name: "PynqIPTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqTests", dependencies: ["Pynq", "PynqMock", "PynqBackend", "PynqXclbin", "TestSupport"], swiftSettings: strict),

@@ -73,7 +73,7 @@ public struct MemoryUsage: Sendable, Hashable {
 ///
 /// Requirements every implementation meets:
 /// - **Thread safety.** Every method may be called from any thread concurrently; implementations
-///   serialise their own state (a `Mutex`).
+///   serialise their own state (e.g. with a lock).
 /// - **Errors.** Every failure is thrown as a `BackendError` (or another typed error with context); a
 ///   failed call changes nothing (no half-loaded overlay, no leaked allocation).
 /// - **Memory indices** are MEM_TOPOLOGY indices of the loaded overlay's `description.memories`.

@@ -5,7 +5,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// The one place where backends call the operating system (model: swift-system's `Syscalls.swift`).
 /// Each call is a closure, so that tests can build a `SystemCalls` whose calls fail on demand
@@ -181,8 +180,8 @@ package struct SystemCalls: Sendable {
 
 /// A thread-safe countdown of allowed successes.
 private final class Budget: Sendable {
-    private let remaining: Mutex<Int>
-    init(_ count: Int) { remaining = Mutex(count) }
+    private let remaining: Locked<Int>
+    init(_ count: Int) { remaining = Locked(count) }
     func take() -> Bool {
         remaining.withLock { value in
             guard value > 0 else { return false }

@@ -1,6 +1,5 @@
 import PynqBackend
 import PynqMetadataCore
-import Synchronization
 
 /// An in-process device with the semantics of a real card, for developing and testing host code
 /// without hardware (like swift-nio's `NIOEmbedded`): select it with `PYNQ_BACKEND=mock` or
@@ -8,10 +7,11 @@ import Synchronization
 ///
 /// - **Memory**: downloading an overlay creates one bank per *used* memory of its MEM_TOPOLOGY, with
 ///   the bank's real base address and size. Each bank's host memory is one anonymous `mmap` of the
-///   bank's size (reserved, not committed); buffers are carved out of it by a first-fit allocator with
-///   `alignment`-byte granularity (4 KiB by default), so fragmentation and exhaustion behave as on a
-///   card and every operation costs O(log n) in live buffers. Freed pages go back to the system and a
-///   new buffer reads as zeros. `usage(memory:)` is our own accounting (`.accounting`).
+///   bank's size (reserved, not committed); buffers are carved out of it by a segregated-fit allocator
+///   with `alignment`-byte granularity (4 KiB by default), so fragmentation and exhaustion behave as
+///   on a card and every operation costs O(1) in live buffers (`RangeAllocator`). A new buffer reads as
+///   zeros; freed blocks over 64 KiB go back to the system. `usage(memory:)` is our own accounting
+///   (`.accounting`).
 /// - **Registers**: every IP gets a register space whose words read back what was written. Kernels
 ///   with an HLS control protocol have a control register at offset 0 (AP_IDLE after reset).
 /// - **Kernels**: a `MockKernelModel` set with `setKernelModel(_:for:)` runs when AP_START is written
@@ -31,20 +31,29 @@ public final class MockBackend: Backend {
     /// Allocation granularity and alignment in every bank.
     public let alignment: UInt64
     let system: SystemCalls
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     struct State {
         var loaded: Loaded?
         var models: [String: MockKernelModel] = [:]
     }
 
-    /// What a download built.
-    struct Loaded: Sendable {
-        var identity: String
-        var description: OverlayDescription
-        var banks: [Int: MockBank]
-        var registers: [String: MockRegisterSpace]
-        var streams: [String: MockStream]
+    /// What a download built (a class, so that each call takes one reference, not a copy).
+    final class Loaded: Sendable {
+        let identity: String
+        let description: OverlayDescription
+        let banks: [Int: MockBank]
+        let registers: [String: MockRegisterSpace]
+        let streams: [String: MockStream]
+
+        init(identity: String, description: OverlayDescription, banks: [Int: MockBank],
+             registers: [String: MockRegisterSpace], streams: [String: MockStream]) {
+            self.identity = identity
+            self.description = description
+            self.banks = banks
+            self.registers = registers
+            self.streams = streams
+        }
     }
 
     /// A Mock device called `name` whose banks hand out `alignment`-byte aligned blocks.

@@ -7,7 +7,6 @@ import Darwin
 #endif
 import PynqBackend
 import PynqMetadataCore
-import Synchronization
 
 /// One memory bank of the Mock device: its device address range, a host mapping of the same size
 /// (anonymous `mmap`, reserved without committing memory) and the allocator over it. Allocations keep
@@ -19,7 +18,7 @@ final class MockBank: Sendable {
     private let mappingAddress: UInt
     let mappingLength: Int
     private let system: SystemCalls
-    let allocator: Mutex<BankAllocator>
+    let allocator: Locked<RangeAllocator>
 
     init(bank: MemoryBank, alignment: UInt64, system: SystemCalls) throws(BackendError) {
         guard bank.size > 0, bank.size <= UInt64(Int.max) else {
@@ -35,7 +34,7 @@ final class MockBank: Sendable {
         #endif
         let mapping = try system.mmap(mappingLength, PROT_READ | PROT_WRITE, flags, -1, 0)
         mappingAddress = UInt(bitPattern: mapping)
-        allocator = Mutex(BankAllocator(size: bank.size, alignment: alignment))
+        allocator = Locked(RangeAllocator(size: bank.size, alignment: alignment))
     }
 
     deinit {
@@ -66,15 +65,24 @@ final class MockBank: Sendable {
         return MockAllocation(bank: self, offset: block.offset, reserved: block.reserved, byteCount: byteCount, cacheable: cacheable)
     }
 
-    /// Gives back the block at `offset`: its pages are returned to the system (and read as zero when
-    /// handed out again, as fresh device buffers do).
+    /// Blocks up to this size are zeroed in place when freed; larger ones go back to the system.
+    static let zeroInPlaceLimit = 64 << 10
+
+    /// Gives back the block at `offset`. Its bytes read as zero when handed out again, as fresh device
+    /// buffers do: small blocks are cleared with `memset` (their pages stay resident for the next
+    /// buffer, which keeps allocate+free cheap), larger ones are returned to the system with
+    /// `madvise(MADV_DONTNEED)`, so a freed 64 MiB buffer costs no memory.
     func release(offset: UInt64, reserved: UInt64) {
         let pointer = host(at: offset)
-        do {
-            try system.madvise(pointer, Int(reserved), MADV_DONTNEED)
-        } catch {
-            // The pages keep their contents; clear them so the next buffer still starts zeroed.
-            pointer.initializeMemory(as: UInt8.self, repeating: 0, count: Int(reserved))
+        if reserved <= UInt64(Self.zeroInPlaceLimit) {
+            memset(pointer, 0, Int(reserved))
+        } else {
+            do {
+                try system.madvise(pointer, Int(reserved), MADV_DONTNEED)
+            } catch {
+                // The pages keep their contents; clear them so the next buffer still starts zeroed.
+                memset(pointer, 0, Int(reserved))
+            }
         }
         allocator.withLock { _ = $0.release(offset: offset) }
     }
@@ -93,7 +101,7 @@ public final class MockAllocation: BackendAllocation {
     public let reservedByteCount: UInt64
     public let byteCount: Int
     public let cacheable: Bool
-    private let state = Mutex<(released: Bool, syncs: [MockSync])>((false, []))
+    private let state = Locked<(released: Bool, syncs: [MockSync])>((false, []))
 
     fileprivate init(bank: MockBank, offset: UInt64, reserved: UInt64, byteCount: Int, cacheable: Bool) {
         self.bank = bank

@@ -1,7 +1,6 @@
 import DequeModule
 import PynqBackend
 import PynqMetadataCore
-import Synchronization
 
 /// The registers of one IP on the Mock device: 32-bit words that read back what was written.
 /// Offset 0 behaves as an HLS control register: it starts as AP_IDLE; writing AP_START runs the
@@ -16,10 +15,10 @@ public final class MockRegisterSpace: RegisterSpace {
     public var mappedAddress: UnsafeMutableRawPointer? { memory?.address }
     /// The registers' host memory, for IPs without a control protocol.
     private let memory: MockRegisterMemory?
-    private let words = Mutex<[Int: UInt32]>([:])
+    private let words = Locked<[Int: UInt32]>([:])
     /// Runs the kernel when AP_START is written (set by the backend for IPs with a control register).
     private let onStart: (@Sendable () throws -> Void)?
-    private let failure = Mutex<BackendError?>(nil)
+    private let failure = Locked<BackendError?>(nil)
 
     init(ip: IPBlock, onStart: (@Sendable () throws -> Void)?, system: SystemCalls) throws(BackendError) {
         ipName = ip.name
@@ -74,7 +73,7 @@ public final class MockRegisterSpace: RegisterSpace {
 /// source end and pop them at the sink end.
 public final class MockStream: Sendable {
     public let tag: String
-    private let bytes = Mutex(Deque<UInt8>())
+    private let bytes = Locked(Deque<UInt8>())
 
     init(tag: String) { self.tag = tag }
 

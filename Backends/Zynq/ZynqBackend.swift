@@ -165,6 +165,29 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
         OverlayFiles.locate(bitstream: path, system: system)
     }
 
+    // MARK: PL clocks
+
+    /// The family whose clock registers to use: the configuration's, the loaded overlay's, or this CPU's.
+    private func family() throws -> ZynqFamily {
+        if let family = configuration.family ?? state.withLock({ $0.loaded.flatMap { ZynqFamily.of($0.description) } }) ?? ZynqFamily.host {
+            return family
+        }
+        throw ZynqError.unsupportedDesign(reason: "unknown Zynq family: load an overlay with a processing system or set Configuration.family")
+    }
+
+    /// Frequency of PL clock `index` (0-3) in MHz as the registers set it (pynq's `Clocks.fclkN_mhz`).
+    public func plClockMHz(_ index: Int) throws -> Double {
+        try family().plClockMHz(index, system: system)
+    }
+
+    /// Sets PL clock `index` (0-3) as close to `mhz` as two 6-bit divisors of its source PLL allow
+    /// (pynq's `Clocks.set_pl_clk(index, clk_mhz=mhz)`).
+    public func setPLClock(_ index: Int, mhz: Double) throws {
+        guard (0...3).contains(index) else { throw ZynqError.badClock(index: index, reason: "valid PL clock indices are 0-3") }
+        guard mhz > 0, mhz.isFinite else { throw ZynqError.badClock(index: index, reason: "\(mhz) MHz is not a frequency") }
+        try PLClockSetting(index: index, target: .frequency(mhz: mhz)).write(family: try family(), system: system)
+    }
+
     // MARK: Memory
 
     /// The CMA allocator, opened on first use.

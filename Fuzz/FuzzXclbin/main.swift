@@ -2,20 +2,10 @@
 //   PYNQ_FUZZ=1 swift build -c debug --product FuzzXclbin -Xswiftc -sanitize=fuzzer,address --scratch-path .build-fuzz
 // Any input must either read or throw; whatever reads must print, describe itself and be written again
 // (or refused with an error) without a trap. A crash, trap or sanitizer report is a bug.
-// SwiftPM gives an executable its own `main`, so this one hands control to libFuzzer's driver.
-import Glibc
+import FuzzSupport
 import PynqMetadata
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ testOneInput: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argc, &argv, fuzzXclbin))
+runFuzzer(fuzzXclbin)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzXclbin(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -33,9 +33,8 @@ struct Port {
     var kind: PortKind
     /// The `name` part of the bus interface's VLNV (`aximm`, `bram`, `ddr4`, …).
     var vlnvName: String?
-    /// Signal ids in the order they were added.
+    /// Signal ids in the order they were added (names are unique within a port).
     var signals: [Int32] = []
-    var signalIndex: [String: Int32] = [:]
     /// The address a subordinate port is reached at, and its size; pynqmetadata's defaults until a
     /// MEMRANGE sets them.
     var baseAddress = 9_999_999
@@ -67,6 +66,8 @@ struct Block {
     var portIndex: [String: Int32] = [:]
     /// PORT NAME → the signal the PORT drives or reads (through a bus interface's PORTMAP or as a scalar).
     var physicalSignal: [String: Int32] = [:]
+    /// Each PORT element with the signal it carries, in file order (what `connect` wires).
+    var wiredPorts: [(element: XMLElement, signal: Int32)] = []
 
     var isCore: Bool { kind != .container }
 
@@ -190,42 +191,51 @@ extension HWHDesign {
                 guard let logical = map["LOGICAL"], let physical = map["PHYSICAL"] else { continue }
                 physicalToLogical[physical] = (name, logical)
                 // A bus interface whose name an earlier one took is not added (pynqmetadata keeps the first).
-                guard portID == nil, port.signalIndex[logical] == nil else { continue }
+                guard portID == nil, signal(exactly: logical, in: port) == nil else { continue }
                 let id = Int32(signals.count)
                 signals.append(Signal(block: blockID, port: Int32(block.ports.count), name: logical))
                 port.signals.append(id)
-                port.signalIndex[logical] = id
             }
             if portID == nil {
                 block.portIndex[name] = Int32(block.ports.count)
                 block.ports.append(port)
             }
         }
+        let portElements = tags.descendants(.port, of: module).compactMap { p in p["NAME"].map { (p, $0) } }
         // PORTs that no bus interface maps are ports of their own.
-        for p in tags.descendants(.port, of: module) {
-            guard let name = p["NAME"], physicalToLogical[name] == nil, block.portIndex[name] == nil else { continue }
+        for (_, name) in portElements {
+            guard physicalToLogical[name] == nil, block.portIndex[name] == nil else { continue }
             let id = Int32(signals.count)
             let portID = Int32(block.ports.count)
             signals.append(Signal(block: blockID, port: portID, name: name))
-            block.ports.append(Port(name: name, kind: .scalar, vlnvName: nil, signals: [id], signalIndex: [name: id]))
+            block.ports.append(Port(name: name, kind: .scalar, vlnvName: nil, signals: [id]))
             block.portIndex[name] = portID
         }
         // Which signal each PORT carries.
-        for p in tags.descendants(.port, of: module) {
-            guard let name = p["NAME"], block.physicalSignal[name] == nil else { continue }
+        for (p, name) in portElements {
+            if let known = block.physicalSignal[name] {
+                block.wiredPorts.append((p, known))
+                continue
+            }
             let (portName, signalName) = physicalToLogical[name].map { ($0.bus, $0.logical) } ?? (name, name)
             if let port = block.port(named: portName),
-               let signal = Self.signal(named: signalName, in: block.ports[Int(port)])
+               let signal = signal(named: signalName, in: block.ports[Int(port)])
             {
                 block.physicalSignal[name] = signal
+                block.wiredPorts.append((p, signal))
             }
         }
         blockIndex[instance] = blockID
         blocks.append(block)
     }
 
-    private static func signal(named name: String, in port: Port) -> Int32? {
-        port.signalIndex[name] ?? port.signalIndex[name.lowercased()]
+    /// pynqmetadata's case-forgiving lookup of a port's signal: the exact name, else the name in lower case.
+    func signal(named name: String, in port: Port) -> Int32? {
+        signal(exactly: name, in: port) ?? signal(exactly: name.lowercased(), in: port)
+    }
+
+    func signal(exactly name: String, in port: Port) -> Int32? {
+        port.signals.first { signals[Int($0)].name == name }
     }
 
     private mutating func addExternalPorts(_ root: XMLElement) {
@@ -243,12 +253,11 @@ extension HWHDesign {
                 var port = Port(name: name, kind: .bus, vlnvName: nil)
                 for map in tags.descendants(.portMap, of: bus) {
                     guard let physical = map["PHYSICAL"], let logical = externalPhysical[physical]?.logical,
-                          port.signalIndex[logical] == nil
+                          signal(exactly: logical, in: port) == nil
                     else { continue }
                     let id = Int32(signals.count)
                     signals.append(Signal(block: -1, port: Int32(externalPorts.count), name: logical))
                     port.signals.append(id)
-                    port.signalIndex[logical] = id
                 }
                 guard externalPortIndex[name] == nil else { continue }
                 externalPortIndex[name] = Int32(externalPorts.count)
@@ -261,23 +270,21 @@ extension HWHDesign {
             let id = Int32(signals.count)
             signals.append(Signal(block: -1, port: Int32(externalPorts.count), name: name))
             externalPortIndex[name] = Int32(externalPorts.count)
-            externalPorts.append(Port(name: name, kind: .scalar, vlnvName: nil, signals: [id], signalIndex: [name: id]))
+            externalPorts.append(Port(name: name, kind: .scalar, vlnvName: nil, signals: [id]))
         }
     }
 
     /// Wires the signals of `block`'s PORTs to what their CONNECTIONs name. A connection to something the
     /// design does not have is left out.
     private mutating func connect(block b: Int32) {
-        let block = blocks[Int(b)]
         let externalInstance = systemName + "_imp"
-        for p in tags.descendants(.port, of: block.element) {
-            guard let name = p["NAME"], let source = block.physicalSignal[name] else { continue }
+        for (p, source) in blocks[Int(b)].wiredPorts {
             for connection in tags.descendants(.connection, of: p) {
                 guard let instance = connection["INSTANCE"], let target = connection["PORT"] else { continue }
                 let destination: Int32?
                 if instance == externalInstance || instance == "External_Ports" {
                     let (portName, signalName) = externalPhysical[target].map { ($0.bus, $0.logical) } ?? (target, target)
-                    destination = externalPortIndex[portName].flatMap { externalPorts[Int($0)].signalIndex[signalName] }
+                    destination = externalPortIndex[portName].flatMap { signal(exactly: signalName, in: externalPorts[Int($0)]) }
                 } else if let d = self.block(named: instance) {
                     destination = blocks[Int(d)].physicalSignal[target] ?? blocks[Int(d)].physicalSignal[target.lowercased()]
                 } else {
@@ -348,14 +355,22 @@ struct VLNV {
 
     init(_ raw: String) {
         self.raw = raw
-        let parts = raw.split(separator: ":", omittingEmptySubsequences: false)
-        name = parts.count > 2 ? String(parts[2]) : nil
-        if parts.count >= 4 {
-            let version = parts[3].split(separator: ".", omittingEmptySubsequences: false)
-            if version.count >= 2, let major = PythonNumbers.int(String(version[0])),
-               let minor = PythonNumbers.int(String(version[1]))
-            {
-                pynqString = "\(parts[0]):\(parts[1]):\(parts[2]):\(major).\(minor)"
+        // Split on ':' by hand: this runs for every bus interface of the design.
+        var fields: [Substring.UTF8View] = []
+        var utf8 = Substring(raw).utf8
+        while let colon = utf8.firstIndex(of: UInt8(ascii: ":")) {
+            fields.append(utf8[..<colon])
+            utf8 = utf8[utf8.index(after: colon)...]
+        }
+        fields.append(utf8)
+        name = fields.count > 2 ? String(Substring(fields[2])) : nil
+        if fields.count >= 4, let dot = fields[3].firstIndex(of: UInt8(ascii: ".")) {
+            let majorText = String(Substring(fields[3][..<dot]))
+            var rest = fields[3][fields[3].index(after: dot)...]
+            if let next = rest.firstIndex(of: UInt8(ascii: ".")) { rest = rest[..<next] }
+            if let major = PythonNumbers.int(majorText), let minor = PythonNumbers.int(String(Substring(rest))) {
+                let prefix = raw.utf8[raw.utf8.startIndex..<fields[3].startIndex]
+                pynqString = "\(Substring(prefix))\(major).\(minor)"
                 return
             }
         }

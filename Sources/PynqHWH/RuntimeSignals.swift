@@ -22,13 +22,14 @@ struct InterruptResult {
 
 extension HWHDesign {
     /// Runs pynqmetadata's `InterruptControllersView` and `InterruptPinsView` for processing system `ps`.
-    func interrupts(ps: Int32, kind: ProcessingSystemKind) -> InterruptResult {
+    func interrupts(ps: Int32, kind: ProcessingSystemKind) throws -> InterruptResult {
         var result = InterruptResult()
         let psBlock = blocks[Int(ps)]
         // Controllers: walk from each IRQ input of the PS that the design has.
         var nextIndex = 0
         var found: [(block: Int32, index: Int)] = []
-        func walkControllers(_ signal: Int32) {
+        var expanding: [Int32] = []
+        func walkControllers(_ signal: Int32) throws {
             let index = nextIndex
             for destination in signals[Int(signal)].connections {
                 let owner = signals[Int(destination)].block
@@ -39,16 +40,18 @@ extension HWHDesign {
                     nextIndex += 1
                 }
                 if vlnvName == "xlconcat" {
+                    try enter(owner, &expanding)
                     for (p, port) in blocks[Int(owner)].ports.enumerated() where port.name != "dout" {
-                        if let s = firstSignal(block: owner, port: Int32(p)) { walkControllers(s) }
+                        if let s = firstSignal(block: owner, port: Int32(p)) { try walkControllers(s) }
                     }
+                    expanding.removeLast()
                 }
             }
         }
         let irqMap = kind.irqMap(presentPorts: psBlock.portIndex)
         for line in kind.interruptLines {
             guard let p = psBlock.portIndex[line.port], let s = firstSignal(block: ps, port: p) else { continue }
-            walkControllers(s)
+            try walkControllers(s)
         }
         // A controller reached twice keeps its first place and its last index.
         var controllerIndex: OrderedDictionary<Int32, Int> = [:]
@@ -61,15 +64,17 @@ extension HWHDesign {
 
         // Pins: walk back from each controller's `intr` input; numbering runs on across controllers.
         nextIndex = 0
-        func walkPins(_ signal: Int32, into pins: inout [Int32], marks: inout [Int32: Int]) {
+        func walkPins(_ signal: Int32, into pins: inout [Int32], marks: inout [Int32: Int]) throws {
             let index = nextIndex
             for destination in signals[Int(signal)].connections {
                 let owner = signals[Int(destination)].block
                 guard owner >= 0, blocks[Int(owner)].isCore else { continue }
                 if blocks[Int(owner)].vlnvName == "xlconcat" {
+                    try enter(owner, &expanding)
                     for (p, port) in blocks[Int(owner)].ports.enumerated() where port.name != "dout" {
-                        if let s = firstSignal(block: owner, port: Int32(p)) { walkPins(s, into: &pins, marks: &marks) }
+                        if let s = firstSignal(block: owner, port: Int32(p)) { try walkPins(s, into: &pins, marks: &marks) }
                     }
+                    expanding.removeLast()
                 } else {
                     marks[signal] = index
                     marks[destination] = index
@@ -87,7 +92,7 @@ extension HWHDesign {
             else { continue }
             var pins: [Int32] = []
             var marks: [Int32: Int] = [:]
-            walkPins(s, into: &pins, marks: &marks)
+            try walkPins(s, into: &pins, marks: &marks)
             for (signal, index) in marks {
                 result.pinIndex[signal] = InterruptIndex(index: index, controller: controller.hierarchyName)
             }
@@ -98,6 +103,20 @@ extension HWHDesign {
             }
         }
         return result
+    }
+
+    /// Marks `concat` as being expanded by an interrupt walk. pynq follows `xlconcat` blocks recursively
+    /// and fails on a loop (RecursionError); here a loop, or a chain deeper than any design needs, is an
+    /// error that names the block.
+    private func enter(_ concat: Int32, _ expanding: inout [Int32]) throws {
+        let block = blocks[Int(concat)]
+        if expanding.contains(concat) {
+            throw error(block.element, "MODULE \(block.name)", "the interrupt wiring loops back into this xlconcat")
+        }
+        guard expanding.count < 64 else {
+            throw error(block.element, "MODULE \(block.name)", "interrupt wiring nests more than 64 xlconcat blocks")
+        }
+        expanding.append(concat)
     }
 
     /// The `interrupts` of an `ip_dict` entry: the block's signals that the pin walk numbered.
@@ -127,7 +146,7 @@ extension HWHDesign {
                 guard owner >= 0, blocks[Int(owner)].isCore else { continue }
                 let core = blocks[Int(owner)]
                 var pins: [String] = []
-                if let dout = core.portIndex["Dout"], let pin = core.ports[Int(dout)].signalIndex["Dout"] {
+                if let dout = core.portIndex["Dout"], let pin = signal(exactly: "Dout", in: core.ports[Int(dout)]) {
                     pins.append(pinPath(pin))
                     pins.append(contentsOf: signals[Int(pin)].connections.map(pinPath))
                 }

@@ -37,7 +37,7 @@ extension HWHDesign {
         var view = RuntimeView()
         let psBlock = blocks[Int(ps)]
 
-        let irq = interrupts(ps: ps, kind: kind)
+        let irq = try interrupts(ps: ps, kind: kind)
         view.interruptControllers = irq.controllers
         view.interruptPins = irq.pins
 

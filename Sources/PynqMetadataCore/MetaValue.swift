@@ -117,6 +117,12 @@ extension MetaValue {
 
     static func writeJSONString(_ s: String, into out: inout String) {
         out += "\""
+        // Most names and values need no escaping: append them whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

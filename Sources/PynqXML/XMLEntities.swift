@@ -1,13 +1,20 @@
 /// Decoding of XML character and entity references.
 enum XMLEntities {
     /// Decodes `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` `&#N;` `&#xN;` in text already checked by the parser.
-    static func decode(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+    /// With `normalizingWhitespace` (attribute values), a literal tab, line feed, carriage return or CR LF
+    /// pair becomes one space.
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>, normalizingWhitespace: Bool = false) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
         while i < raw.count {
             let b = raw[i]
             guard b == UInt8(ascii: "&") else {
+                if normalizingWhitespace, b == 0x09 || b == 0x0A || b == 0x0D {
+                    out.append(0x20)
+                    i += b == 0x0D && i + 1 < raw.count && raw[i + 1] == 0x0A ? 2 : 1
+                    continue
+                }
                 out.append(b)
                 i += 1
                 continue
@@ -25,14 +32,15 @@ enum XMLEntities {
 
     /// The character that reference `name` (between `&` and `;`) stands for, or `nil` if unknown.
     static func reference(_ name: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
-        switch Array(name) {
-        case Array("lt".utf8): return "<"
-        case Array("gt".utf8): return ">"
-        case Array("amp".utf8): return "&"
-        case Array("quot".utf8): return "\""
-        case Array("apos".utf8): return "'"
-        default: break
+        // Compared byte by byte: this runs for every reference in the document.
+        func named(_ s: StaticString) -> Bool {
+            name.count == s.utf8CodeUnitCount && (0..<name.count).allSatisfy { name[$0] == s.utf8Start[$0] }
         }
+        if named("lt") { return "<" }
+        if named("gt") { return ">" }
+        if named("amp") { return "&" }
+        if named("quot") { return "\"" }
+        if named("apos") { return "'" }
         guard name.count >= 2, name[0] == UInt8(ascii: "#") else { return nil }
         var value: UInt32 = 0
         let hex = name[1] == UInt8(ascii: "x")

@@ -269,7 +269,8 @@ enum PynqDictionaries {
         init(_ keys: [String]) {
             base = OrderedDictionary(uniqueKeys: keys, values: repeatElement(MetaValue.null, count: keys.count))
         }
-        func make(_ values: MetaValue...) -> OrderedDictionary<String, MetaValue> {
+        func make(_ values: MetaValue...) -> OrderedDictionary<String, MetaValue> { make(values: values) }
+        func make(values: [MetaValue]) -> OrderedDictionary<String, MetaValue> {
             var d = base
             for i in values.indices { d.values[i] = values[i] }
             return d
@@ -279,12 +280,18 @@ enum PynqDictionaries {
     private static let memoryTemplate = Template(["raw_type", "used", "base_address", "size", "type", "streaming", "idx", "tag"])
     private static let streamMemoryTemplate = Template(["raw_type", "used", "flow_id", "route_id", "type", "streaming", "idx", "tag"])
     private static let clockTemplate = Template(["name", "frequency", "type"])
-    private static let registerTemplate = Template(["address_offset", "access", "size", "host_size", "description", "type", "id"])
+    private static let registerKeys = ["address_offset", "access", "size", "host_size", "description", "type", "id"]
+    private static let registerTemplate = Template(registerKeys)
+    private static let registerMemoryTemplate = Template(registerKeys + ["memory"])
+    private static let registerGroupTemplate = Template(registerKeys + ["memory", "MBG"])
     private static let streamTemplate = Template(["id", "type", "direction"])
-    private static let ipTemplate = Template([
+    private static let streamTagTemplate = Template(["id", "type", "direction", "stream_id"])
+    private static let ipKeys = [
         "phys_addr", "addr_range", "type", "hw_control_protocol", "fullpath", "registers", "streams", "mem_id",
         "state", "interrupts", "gpio", "xclbin_uuid", "cu_name", "cu_index",
-    ])
+    ]
+    private static let ipTemplate = Template(ipKeys)
+    private static let ipIndexTemplate = Template(ipKeys + ["index"])
     /// pynq's `_mem_types`, extended past its end as `UNKNOWN(n)` (where pynq raises).
     private static let memoryTypeNames: [MetaValue] = (0...255).map { .string(MemoryType(rawValue: UInt8($0)).pynqName) }
 
@@ -328,36 +335,58 @@ enum PynqDictionaries {
 
     /// `ip_dict` from entries already in pynq's (name) order.
     static func ipDictValue(_ entries: [IPEntry]) -> MetaValue {
-        var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: entries.count)
+        // Names are unique here (ipEntries replaced duplicates, as pynq's dictionaries do).
+        var names: [String] = []
+        var values: [MetaValue] = []
+        names.reserveCapacity(entries.count)
+        values.reserveCapacity(entries.count)
         for e in entries {
-            var regs = OrderedDictionary<String, MetaValue>(minimumCapacity: e.registers.count)
+            var regValues: [MetaValue] = []
+            regValues.reserveCapacity(e.registers.count)
             for r in e.registers {
                 if r.isControl {
-                    regs[r.name] = e.controlProtocol == "ap_ctrl_chain" ? controlChain : controlHS
+                    regValues.append(e.controlProtocol == "ap_ctrl_chain" ? controlChain : controlHS)
                     continue
                 }
-                var v = registerTemplate.make(
-                    .int(r.offset), "read-write;", .int(r.size), .int(r.hostSize), "OpenCL Argument Register",
-                    .string(r.type), r.id.map(MetaValue.int) ?? .null)
-                if let m = r.memories.last { v["memory"] = .string(m) }
-                if r.memories.count > 1 { v["MBG"] = .list(r.memories.map(MetaValue.string)) }
-                regs[r.name] = .dict(v)
+                let id = r.id.map(MetaValue.int) ?? .null
+                let v: OrderedDictionary<String, MetaValue>
+                switch r.memories.count {
+                case 0:
+                    v = registerTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
+                                              "OpenCL Argument Register", .string(r.type), id)
+                case 1:
+                    v = registerMemoryTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
+                                                    "OpenCL Argument Register", .string(r.type), id,
+                                                    .string(r.memories[0]))
+                default:
+                    v = registerGroupTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
+                                                   "OpenCL Argument Register", .string(r.type), id,
+                                                   .string(r.memories[r.memories.count - 1]),
+                                                   .list(r.memories.map(MetaValue.string)))
+                }
+                regValues.append(.dict(v))
             }
-            var streams = OrderedDictionary<String, MetaValue>(minimumCapacity: e.streams.count)
-            for s in e.streams {
-                var v = streamTemplate.make(
-                    s.id.map(MetaValue.int) ?? .null, s.type.map(MetaValue.string) ?? .null, .string(s.direction))
-                if let t = s.streamTag { v["stream_id"] = .string(t) }
-                streams[s.name] = .dict(v)
+            let streamValues: [MetaValue] = e.streams.map { s in
+                let id = s.id.map(MetaValue.int) ?? .null, type = s.type.map(MetaValue.string) ?? .null
+                if let t = s.streamTag {
+                    return .dict(streamTagTemplate.make(id, type, .string(s.direction), .string(t)))
+                }
+                return .dict(streamTemplate.make(id, type, .string(s.direction)))
             }
-            var v = ipTemplate.make(
+            let regs = MetaValue.dict(OrderedDictionary(uncheckedUniqueKeys: e.registers.map(\.name), values: regValues))
+            let streams = MetaValue.dict(OrderedDictionary(uncheckedUniqueKeys: e.streams.map(\.name), values: streamValues))
+            let common: [MetaValue] = [
                 .int(e.physAddr), .int(e.addrRange), .string(e.type), .string(e.controlProtocol), .string(e.name),
-                .dict(regs), .dict(streams), .null, .null, .emptyDict, .emptyDict, .string(e.uuid), .string(e.cuName),
-                .int(e.cuIndex))
-            if let index = e.index { v["index"] = .int(index) }
-            dict[e.name] = .dict(v)
+                regs, streams, .null, .null, .emptyDict, .emptyDict, .string(e.uuid), .string(e.cuName), .int(e.cuIndex),
+            ]
+            names.append(e.name)
+            if let index = e.index {
+                values.append(.dict(ipIndexTemplate.make(values: common + [.int(index)])))
+            } else {
+                values.append(.dict(ipTemplate.make(values: common)))
+            }
         }
-        return .dict(dict)
+        return .dict(OrderedDictionary(uncheckedUniqueKeys: names, values: values))
     }
 
     static func memDictValue(_ mems: [MemoryTopologyEntry]) -> MetaValue {
@@ -405,8 +434,10 @@ enum PynqDictionaries {
     // MARK: typed kernels and streams
 
     static func typedKernels(_ kernels: [EmbeddedMetadata.Kernel], layout: [IPLayoutEntry]) -> [Kernel] {
-        var layoutBase: [String: UInt64] = [:]
-        for ip in layout where ip.type == IPLayoutEntry.kernelType { layoutBase[ip.name] = ip.baseAddress }
+        // The IP layout's base address stands in for an instance whose XML has none (free-running CUs).
+        func layoutBase(_ name: String) -> UInt64? {
+            layout.first { $0.type == IPLayoutEntry.kernelType && $0.name == name }?.baseAddress
+        }
         func num(_ s: String?) -> Int { s.flatMap(PythonInt.parseAutoBase) ?? 0 }
         return kernels.map { k in
             let name = k.name ?? ""
@@ -429,7 +460,7 @@ enum PynqDictionaries {
                 instances: k.instances.map { inst in
                     let iname = inst.name ?? ""
                     let base = inst.base.flatMap(PythonInt.parseAutoBase).map { UInt64(bitPattern: Int64($0)) }
-                    return KernelInstance(name: iname, baseAddress: base ?? layoutBase[name + ":" + iname] ?? .max)
+                    return KernelInstance(name: iname, baseAddress: base ?? layoutBase(name + ":" + iname) ?? .max)
                 })
         }
     }

@@ -81,6 +81,6 @@ enum Layout {
     /// `sizeof` of the section structs with their one built-in array element (XRT reads at least that).
     static let memTopologyStructSize = 48, connectivityStructSize = 16, ipLayoutStructSize = 88
     static let clockTopologyStructSize = 138
-    /// `axlf_section_kind` values above this are not sections XRT knows; the writer refuses them.
+    /// XRT's `XCLBIN_MAX_NUM_SECTION`: the writer refuses to write more sections.
     static let maxSections = 0x10000
 }

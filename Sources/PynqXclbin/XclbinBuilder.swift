@@ -100,8 +100,9 @@ public struct XclbinBuilder: Sendable {
 
     // MARK: describing a design
 
-    /// Adds a memory bank; returns its index. Without `used`, the bank counts as used when a kernel
-    /// argument is connected to it.
+    /// Adds a memory bank; returns its index. MEM_TOPOLOGY stores sizes in KiB, so `size` is rounded
+    /// down to a multiple of 1024. Without `used`, the bank counts as used when a kernel argument is
+    /// connected to it.
     @discardableResult
     public mutating func addMemory(tag: String, type: MemoryType = .ddr4, baseAddress: UInt64, size: UInt64,
                                    used: Bool? = nil) -> Int {

@@ -16,6 +16,7 @@ struct NumpyReprCase: Sendable, Decodable, CustomTestStringConvertible {
     var make: Make
     var slices: [[Int]]
     var repr: String
+    var str: String
 
     var testDescription: String { name }
 
@@ -66,5 +67,6 @@ struct NumpyReprCase: Sendable, Decodable, CustomTestStringConvertible {
     func printsLikeNumpy(_ testCase: NumpyReprCase) throws {
         let (buffer, _) = try testCase.build()
         #expect(buffer.description == testCase.repr)
+        #expect(buffer.arrayDescription == testCase.str)
     }
 }

@@ -67,6 +67,7 @@ import Testing
         #expect(throws: PynqBufferError.freed) { try buf.withUnsafeMutableBufferPointer(as: UInt32.self) { $0.count } }
         #expect(allocation.syncs.isEmpty)
         #expect(buf.description == "PynqBuffer(<freed>, dtype=uint32)")
+        #expect(buf.arrayDescription == "<freed>")
         // Slicing a freed buffer is allowed (no memory is touched); using the slice is not.
         #expect(throws: PynqBufferError.freed) { try buf[0..<2].toArray() }
     }
@@ -109,6 +110,59 @@ import Testing
         for allocation in allocations {
             #expect(allocation.syncs.allSatisfy { $0.length == 32 })
         }
+    }
+}
+
+@Suite struct PynqBufferStressTests {
+    /// 8 tasks × 12,500 operations: allocate, slice, fill, sync, free (on the base or a view) or just drop,
+    /// while the other tasks free and use the same buffers through a shared pool. Every allocation is
+    /// released exactly once and nothing is released while a bulk operation holds it (run under
+    /// `swift test --sanitize=thread` too).
+    @Test func concurrentAllocateSliceFreeReleasesEachAllocationOnce() async throws {
+        let tasks = 8, operationsPerTask = 12_500
+        let pool = try (0..<64).map { _ in try makeBuffer([64], .uint32) }
+        let shared = pool.map(\.0)
+        let created = await withTaskGroup(of: [TestAllocation].self) { group in
+            for task in 0..<tasks {
+                group.addTask {
+                    var mine = [TestAllocation]()
+                    var generator = SystemRandomNumberGenerator()
+                    for operation in 0..<operationsPerTask {
+                        let choice = Int.random(in: 0..<6, using: &generator)
+                        if choice < 4 {
+                            guard let (buf, allocation) = try? makeBuffer([16 + operation % 48], .uint32) else { continue }
+                            mine.append(allocation)
+                            let view = buf[(operation % 8)..<(operation % 8 + 8)]
+                            _ = try? view.fill(UInt32(task))
+                            _ = try? view.flush()
+                            switch choice {
+                            case 0: buf.free()
+                            case 1: view.free()
+                            case 2: buf.free(); view.free()
+                            default: break  // released when the last view goes
+                            }
+                        } else {
+                            let buf = shared[Int.random(in: 0..<shared.count, using: &generator)]
+                            if choice == 4 {
+                                _ = try? buf[2..<10].copy(from: [UInt32](repeating: 7, count: 8))
+                                _ = try? buf.invalidate()
+                            } else if operation % 97 == 0 {
+                                buf.free()
+                            }
+                        }
+                    }
+                    return mine
+                }
+            }
+            var all = [TestAllocation]()
+            for await allocations in group { all += allocations }
+            return all
+        }
+        #expect(created.count > tasks * operationsPerTask / 2)
+        #expect(created.allSatisfy { $0.releases == 1 })
+        let sharedAllocations = pool.map(\.1)
+        for buf in shared { buf.free() }
+        #expect(sharedAllocations.allSatisfy { $0.releases == 1 })
     }
 }
 

@@ -22,6 +22,7 @@ import Testing
         let (buf, _) = try makeBuffer([5], try DType("u4"))
         try buf.assign(0..<5)
         #expect(buf.description == "PynqBuffer([0, 1, 2, 3, 4], dtype=uint32)")
+        #expect(buf.arrayDescription == "[0 1 2 3 4]")
     }
 }
 

@@ -32,7 +32,10 @@ final class TestAllocation: BackendAllocation {
 
     func sync(_ direction: SyncDirection, offset: Int, length: Int) throws {
         precondition(offset >= 0 && length >= 0 && offset + length <= byteCount, "sync outside the allocation")
-        record.withLock { $0.syncs.append(SyncCall(direction: direction, offset: offset, length: length)) }
+        record.withLock { state in
+            precondition(state.releases == 0, "sync after release")
+            state.syncs.append(SyncCall(direction: direction, offset: offset, length: length))
+        }
     }
 
     func release() {

@@ -170,3 +170,23 @@ struct ReportTests {
         #expect(overlay.report() == "no IPs, memories, streams or clocks\n")
     }
 }
+
+@Suite("JSON output")
+struct JSONOutputTests {
+    /// `--json` text parses back to the same strings, escaped or not.
+    @Test(arguments: ["plain_name", "with \"quotes\"", "back\\slash", "tab\tnew\nline\r", "\u{01}\u{1f}", "µs → Ω 🙂", ""])
+    func stringsRoundTrip(text: String) throws {
+        let value: MetaValue = [text: .string(text), "list": [.string(text)]]
+        for indent in [1, nil] as [Int?] {
+            let json = value.jsonString(indent: indent)
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            #expect(parsed[text] as? String == text, "\(json)")
+            #expect((parsed["list"] as? [Any])?.first as? String == text)
+        }
+    }
+
+    @Test func controlCharactersAreEscaped() {
+        #expect(MetaValue.string("a\u{01}\"\\").jsonString() == #""a\u0001\"\\""#)
+        #expect(MetaValue.string("plain").jsonString() == #""plain""#)
+    }
+}

@@ -91,6 +91,16 @@ import TestSupport
         #expect(e.part == "bad.hwh: MODULE slice_0 PARAMETER DIN_FROM")
     }
 
+    @Test func interruptWiringThatLoopsIsAnError() throws {
+        // pynq recurses through xlconcat blocks until Python's recursion limit; found by FuzzHWH.
+        let text = SyntheticDesigns.zynq.replacingOccurrences(
+            of: "<PORT DIR=\"I\" NAME=\"In1\" SIGIS=\"undef\"><CONNECTIONS><CONNECTION INSTANCE=\"ip_b\" PORT=\"irq\"/></CONNECTIONS></PORT><PORT DIR=\"O\" NAME=\"dout\" SIGIS=\"undef\"><CONNECTIONS><CONNECTION INSTANCE=\"intc\"",
+            with: "<PORT DIR=\"I\" NAME=\"In1\" SIGIS=\"undef\"><CONNECTIONS><CONNECTION INSTANCE=\"concat_irq\" PORT=\"dout\"/></CONNECTIONS></PORT><PORT DIR=\"O\" NAME=\"dout\" SIGIS=\"undef\"><CONNECTIONS><CONNECTION INSTANCE=\"intc\"")
+        #expect(text != SyntheticDesigns.zynq)
+        let e = try #require(error(text))
+        #expect(e.part == "bad.hwh: MODULE concat_irq" && e.reason.contains("loops"))
+    }
+
     @Test func twoProcessingSystems() throws {
         let text = SyntheticDesigns.zynq.replacingOccurrences(
             of: "MODTYPE=\"other_ip\"", with: "MODTYPE=\"zynq_ultra_ps_e\"")

@@ -25,17 +25,20 @@ struct MockBackendTests {
         #expect(try backend.usage(memory: 1) == MemoryUsage(memUsed: 0, numBuffers: 0, source: .accounting))
     }
 
-    @Test func hostMemoryIsWritableAndZeroedWhenReused() throws {
+    @Test(arguments: [8192, 4 << 20])
+    func hostMemoryIsWritableAndZeroedWhenReused(size: Int) throws {
         let backend = try loadedMock()
-        let first = try backend.allocateMock(byteCount: 8192, memory: 2)
+        let first = try backend.allocateMock(byteCount: size, memory: 2)
         let bytes = UnsafeMutableRawBufferPointer(start: first.hostAddress, count: first.byteCount)
         #expect(bytes.allSatisfy { $0 == 0 })
         bytes.storeBytes(of: 0xDEAD_BEEF, toByteOffset: 4096, as: UInt32.self)
+        bytes.storeBytes(of: 0xDEAD_BEEF, toByteOffset: size - 4, as: UInt32.self)
         let address = first.deviceAddress
         first.release()
-        let second = try backend.allocateMock(byteCount: 8192, memory: 2)
+        let second = try backend.allocateMock(byteCount: size, memory: 2)
         #expect(second.deviceAddress == address)
         #expect(second.hostAddress.load(fromByteOffset: 4096, as: UInt32.self) == 0)
+        #expect(second.hostAddress.load(fromByteOffset: size - 4, as: UInt32.self) == 0)
         second.release()
     }
 
@@ -193,11 +196,12 @@ struct MockBackendTests {
 
     @Test func injectedMadviseFailureStillZeroesReusedMemory() throws {
         let backend = try loadedMock(system: SystemCalls.live.failing(.madvise, errno: 22))
-        let first = try backend.allocateMock(byteCount: 4096, memory: 1)
-        first.hostAddress.storeBytes(of: 0xFF, as: UInt8.self)
+        let size = 1 << 20 // above the in-place limit: returned with madvise, which fails here
+        let first = try backend.allocateMock(byteCount: size, memory: 1)
+        first.hostAddress.storeBytes(of: 0xFF, toByteOffset: size - 1, as: UInt8.self)
         first.release()
-        let second = try backend.allocateMock(byteCount: 4096, memory: 1)
-        #expect(second.hostAddress.load(as: UInt8.self) == 0)
+        let second = try backend.allocateMock(byteCount: size, memory: 1)
+        #expect(second.hostAddress.load(fromByteOffset: size - 1, as: UInt8.self) == 0)
         second.release()
         #expect(try backend.usage(memory: 1).memUsed == 0)
     }

@@ -174,3 +174,33 @@ import TestSupport
         #expect(reason.contains("/sys/class/fpga_manager/fpga0/firmware not found"))
     }
 }
+
+/// Reading and setting PL clock frequencies (pynq's `Clocks`).
+@Suite struct PLClockTests {
+    @Test func readBackAndSetOnBothFamilies() throws {
+        let board = try FakeBoard()
+        try board.tree.addDevMem()
+        let zynq = ZynqBackend(configuration: .init(system: board.system, family: .zynq7000))
+        try board.tree.setWord(1 << 20 | 10 << 8, at: 0xF800_0170)  // IO PLL (1000 MHz) / 10 / 1
+        #expect(try zynq.plClockMHz(0) == 100)
+        try zynq.setPLClock(0, mhz: 142.857)
+        #expect(try zynq.plClockMHz(0) == 142.857143)  // 1000 / 7, as pynq reports it
+        try zynq.setPLClock(3, mhz: 250)
+        #expect(try board.tree.word(at: 0xF800_01A0) == 1 << 20 | 4 << 8)
+        #expect(throws: ZynqError.badClock(index: 1, reason: "a divisor is 0: the clock is stopped")) { try zynq.plClockMHz(1) }
+        #expect(throws: ZynqError.badClock(index: 4, reason: "valid PL clock indices are 0-3")) { try zynq.setPLClock(4, mhz: 100) }
+
+        let ultra = ZynqBackend(configuration: .init(system: board.system, family: .zynqUltraScale))
+        try board.tree.setWord(1 << 24 | 1 << 16 | 15 << 8, at: 0xFF5E_00C0)  // IOPLL (1499.985 MHz) / 15 / 1
+        #expect(try ultra.plClockMHz(0) == 99.999)
+        #if !arch(arm) && !arch(arm64)
+        // Not on a Zynq CPU and no overlay to tell: the family must be configured.
+        #expect(throws: ZynqError.self) { try ZynqBackend(configuration: .init(system: board.system)).plClockMHz(0) }
+        #endif
+        try board.tree.setWord(1, at: 0xFF5E_00C4)  // SRCSEL 1: no PLL behind it
+        #expect(throws: ZynqError.badClock(index: 1, reason: "its source (select 1) is no PLL fed by the reference clock")) {
+            try ultra.plClockMHz(1)
+        }
+        #expect(board.nothingLeaked)
+    }
+}

@@ -1,5 +1,6 @@
 import CZynq
 import Foundation
+import PynqBackend
 import Synchronization
 @testable import PynqZynq
 
@@ -120,7 +121,7 @@ final class FakeXlnkDriver: @unchecked Sendable {
         try tree.makeFile("/dev/xlnk", size: 0)
         try tree.makeFile("/cma-memory", size: Int64(poolSize))
         backingFD = Glibc.open(tree.url("/cma-memory").path, O_RDWR)
-        state = Mutex(State(blocks: RangeAllocator(capacity: poolSize, alignment: 4096)))
+        state = Mutex(State(blocks: RangeAllocator(size: UInt64(poolSize), alignment: 4096)))
         try updateVMStat()
     }
 
@@ -147,7 +148,7 @@ final class FakeXlnkDriver: @unchecked Sendable {
                 (length, cacheable) = (Int(args.pointee.allocbuf.len), args.pointee.allocbuf.cacheable != 0)
             }
             let result = state.withLock { s -> (Int32, UInt64)? in
-                guard let offset = s.blocks.allocate(length) else { return nil }
+                guard let offset = s.blocks.allocate(UInt64(length))?.offset else { return nil }
                 let id = s.nextID
                 s.nextID += 1
                 s.buffers[id] = Buffer(physical: cmaBase + UInt64(offset), length: length, cacheable: cacheable)
@@ -173,7 +174,7 @@ final class FakeXlnkDriver: @unchecked Sendable {
                 : Int32(bitPattern: argument.assumingMemoryBound(to: czynq_xlnk_legacy_args.self).pointee.freebuf.id)
             let freed = state.withLock { s -> Bool in
                 guard let buffer = s.buffers.removeValue(forKey: id) else { return false }
-                s.blocks.free(offset: Int(buffer.physical - cmaBase), length: buffer.length)
+                s.blocks.release(offset: buffer.physical - cmaBase)
                 return true
             }
             guard freed else { throw SyscallFailure(EINVAL) }
@@ -199,7 +200,7 @@ final class FakeXlnkDriver: @unchecked Sendable {
             return 0
         case czynq_xlnk_ioc_recres():
             state.withLock { s in
-                for buffer in s.buffers.values { s.blocks.free(offset: Int(buffer.physical - cmaBase), length: buffer.length) }
+                for buffer in s.buffers.values { s.blocks.release(offset: buffer.physical - cmaBase) }
                 s.buffers = [:]
             }
             log.record("RECRES", path)

@@ -135,19 +135,6 @@ import Testing
         #expect(CMAPool.read(board.system) == CMAPool(totalBytes: nil, freeBytes: 8 << 20))
         #expect(board.nothingLeaked)
     }
-
-    @Test func rangeAllocatorMergesNeighbours() {
-        var r = RangeAllocator(capacity: 10 * 4096 + 100, alignment: 4096)
-        #expect(r.capacity == 40960)
-        let a = r.allocate(1), b = r.allocate(4097), c = r.allocate(4096)
-        #expect([a, b, c] == [0, 4096, 12288])
-        #expect(r.allocate(0) == nil && r.allocate(40961) == nil)
-        r.free(offset: 4096, length: 4097)
-        r.free(offset: 0, length: 1)
-        #expect(r.freeBlocks.map(\.offset) == [0, 16384] && r.freeBlocks.map(\.length) == [12288, 24576])
-        r.free(offset: 12288, length: 4096)
-        #expect(r.freeBlocks.count == 1 && r.freeBytes == 40960)
-    }
 }
 
 /// Many threads allocating and freeing at once get disjoint blocks and leave the region whole.

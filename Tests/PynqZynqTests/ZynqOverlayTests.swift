@@ -28,6 +28,13 @@ import TestSupport
         let space = try device.backend.registers(for: dma)
         try space.write32(offset: 0x48, 0x1234)
         #expect(try board.tree.word(at: dma.baseAddress + 0x48) == 0x1234)
+        // The public MMIO: inside an IP of the overlay it maps; elsewhere the Zynq backend refuses.
+        let mmio = try MMIO(baseAddress: dma.baseAddress + 0x30, length: 8, device: device)
+        try mmio.write(UInt32(0xCAFE), at: 4)
+        #expect(try board.tree.word(at: dma.baseAddress + 0x34) == 0xCAFE)
+        #expect(throws: ZynqError.outsideOverlay(address: 0x5000_0000, length: 4)) {
+            try MMIO(baseAddress: 0x5000_0000, length: 4, device: device)
+        }
         let buffer = try device.backend.allocate(byteCount: 4096, memory: 0, cacheable: false)
         #expect(buffer.deviceAddress == 0x3800_0000)
         buffer.release()

@@ -139,6 +139,31 @@ extension ZynqFamily {
     }
 }
 
+extension ZynqFamily {
+    /// The frequency of PL clock `index` as its registers set it (pynq's `Clocks.fclkN_mhz`): the
+    /// source PLL's output divided by DIVISOR0 × DIVISOR1, rounded to 6 decimals.
+    func plClockMHz(_ index: Int, system: SystemInterface) throws -> Double {
+        guard (0...3).contains(index) else { throw ZynqError.badClock(index: index, reason: "valid PL clock indices are 0-3") }
+        let control = try Self.readRegister(clockControlAddress(index), system: system)
+        let select = sourceSelect(control)
+        guard let pllAddress = sourcePLLAddress(select),
+              let sourceMHz = pllMHz(try Self.readRegister(pllAddress, system: system)) else {
+            throw ZynqError.badClock(index: index, reason: "its source (select \(select)) is no PLL fed by the reference clock")
+        }
+        let (shift0, shift1) = divisorShifts
+        let divisor = Double((control >> shift0) & 0x3F) * Double((control >> shift1) & 0x3F)
+        guard divisor > 0 else { throw ZynqError.badClock(index: index, reason: "a divisor is 0: the clock is stopped") }
+        return (sourceMHz / divisor * 1e6).rounded() / 1e6
+    }
+
+    /// One 32-bit register through `/dev/mem`.
+    static func readRegister(_ address: UInt64, system: SystemInterface) throws -> UInt32 {
+        let window = try PhysicalMemoryWindow(system: system, name: "0x" + String(address, radix: 16), baseAddress: address, length: 4)
+        defer { window.unmap() }
+        return try window.read32(offset: 0)
+    }
+}
+
 extension PLClockSetting {
     /// Writes the clock's control register through `/dev/mem` (read-modify-write of DIVISOR0/DIVISOR1,
     /// and on UltraScale+ CLKACT, as pynq's `Clocks.set_pl_clk`).

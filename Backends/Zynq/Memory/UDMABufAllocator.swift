@@ -60,7 +60,7 @@ public final class UDMABufAllocator: CMAAllocator, @unchecked Sendable {
         self.size = Int(size)
         syncMode = system.exists(attributes + "/sync_mode") ? Int(try system.readUnsigned(attributes + "/sync_mode")) : 1
         dmaCoherent = system.exists(attributes + "/dma_coherent") ? try system.readUnsigned(attributes + "/dma_coherent") != 0 : false
-        state = Mutex((RangeAllocator(capacity: Int(size), alignment: system.pageSize), AllocationLedger()))
+        state = Mutex((RangeAllocator(size: size, alignment: UInt64(system.pageSize)), AllocationLedger()))
     }
 
     /// Whether a mapping opened with (`oSync`) or without `O_SYNC` is cached, per `sync_mode`.
@@ -75,14 +75,14 @@ public final class UDMABufAllocator: CMAAllocator, @unchecked Sendable {
     public var usage: CMAUsage { state.withLock { $0.ledger.usage } }
     public var lastReleaseError: ZynqError? { state.withLock { $0.ledger.lastReleaseError } }
     /// Free bytes in the region, and the largest block that can still be allocated.
-    public var free: (bytes: Int, largestBlock: Int) { state.withLock { ($0.blocks.freeBytes, $0.blocks.largestFree) } }
+    public var free: (bytes: Int, largestBlock: Int) { state.withLock { (Int($0.blocks.freeBytes), Int($0.blocks.largestFree)) } }
 
     public func allocate(byteCount: Int, cacheable: Bool, memoryIndex: Int) throws -> CMAAllocation {
         guard byteCount > 0 else { throw ZynqError.invalidSize(requested: byteCount) }
-        let (offset, length) = state.withLock { ($0.blocks.allocate(byteCount), $0.blocks.blockLength(for: byteCount)) }
-        guard let offset else {
+        guard let block = state.withLock({ $0.blocks.allocate(UInt64(byteCount)) }) else {
             throw ZynqError.outOfMemory(allocator: name, requested: UInt64(byteCount), free: UInt64(free.bytes))
         }
+        let offset = Int(block.offset), length = Int(block.reserved)
         let address: UnsafeMutableRawPointer
         do {
             let fd = try system.open("/dev/" + deviceName, O_RDWR | (cacheable ? 0 : O_SYNC))
@@ -90,7 +90,7 @@ public final class UDMABufAllocator: CMAAllocator, @unchecked Sendable {
             address = try system.mmap(length: length, protection: PROT_READ | PROT_WRITE, flags: MAP_SHARED,
                                       fd: fd, offset: Int64(offset))
         } catch {
-            state.withLock { $0.blocks.free(offset: offset, length: length) }
+            state.withLock { _ = $0.blocks.release(offset: UInt64(offset)) }
             throw error
         }
         state.withLock { $0.ledger.add(handle: Int64(offset), length: length) }
@@ -120,7 +120,7 @@ public final class UDMABufAllocator: CMAAllocator, @unchecked Sendable {
         var failure: ZynqError?
         do { try system.munmap(allocation.hostAddress, length: allocation.mappedLength) } catch { failure = error as? ZynqError }
         state.withLock {
-            $0.blocks.free(offset: Int(allocation.handle), length: allocation.mappedLength)
+            $0.blocks.release(offset: UInt64(allocation.handle))
             $0.ledger.remove(handle: allocation.handle)
             if let failure { $0.ledger.lastReleaseError = failure }
         }

@@ -8,7 +8,6 @@ struct NumpyFormat {
     static let lineWidth = 75
     static let threshold = 1000
     static let edgeItems = 3
-    static let separator = ", "
 
     /// `ClassName(elements, dtype=…)` for the view `buffer` (whose memory must be pinned).
     static func repr(of buffer: PynqBuffer, className: String) -> String {
@@ -19,7 +18,7 @@ struct NumpyFormat {
             body = "[]"
             if buffer.shape != [0] { extras.append("shape=(" + shapeText(buffer.shape) + ")") }
         } else {
-            body = arrayString(buffer, prefix: prefix, suffix: ")")
+            body = arrayString(buffer, separator: ", ", prefix: prefix, suffix: ")")
         }
         if !buffer.dtype.isNumpyReprDefault || buffer.count == 0 { extras.append("dtype=" + buffer.dtype.name) }
         if extras.isEmpty { return prefix + body + ")" }
@@ -34,8 +33,13 @@ struct NumpyFormat {
         shape.count == 1 ? "\(shape[0])," : shape.map(String.init).joined(separator: ", ")
     }
 
-    /// numpy's `array2string(a, separator=', ', prefix=prefix, suffix=suffix)`.
-    static func arrayString(_ buffer: PynqBuffer, prefix: String, suffix: String) -> String {
+    /// numpy's `str(a)`: `[[0 0 0 ... 0 0 0]` rows without commas (what Python's `print(buf)` shows).
+    static func str(of buffer: PynqBuffer) -> String {
+        buffer.count == 0 ? "[]" : arrayString(buffer, separator: " ", prefix: "", suffix: "")
+    }
+
+    /// numpy's `array2string(a, separator=separator, prefix=prefix, suffix=suffix)`.
+    static func arrayString(_ buffer: PynqBuffer, separator: String, prefix: String, suffix: String) -> String {
         let summarise = buffer.count > threshold
         // The indices shown along each axis (numpy's _leading_trailing).
         let shown: [[Int]] = buffer.shape.map { extent in
@@ -45,7 +49,8 @@ struct NumpyFormat {
         let formatter = ElementFormatter(buffer: buffer, shown: shown)
         let nextLinePrefix = " " + String(repeating: " ", count: prefix.count)
         let layout = Layout(
-            buffer: buffer, formatter: formatter, summarise: summarise, lineWidth: lineWidth - suffix.count)
+            buffer: buffer, formatter: formatter, summarise: summarise, separator: separator,
+            lineWidth: lineWidth - suffix.count)
         return layout.recurse(index: [], hangingIndent: nextLinePrefix, width: layout.lineWidth)
     }
 
@@ -53,6 +58,7 @@ struct NumpyFormat {
         let buffer: PynqBuffer
         let formatter: ElementFormatter
         let summarise: Bool
+        let separator: String
         let lineWidth: Int
 
         func recurse(index: [Int], hangingIndent: String, width: Int) -> String {
@@ -89,7 +95,8 @@ struct NumpyFormat {
                 extend(&text, &line, word, elementWidth, hangingIndent)
                 text += line
             } else {
-                let lineSeparator = "," + String(repeating: "\n", count: axesLeft - 1)
+                let trimmedSeparator = separator.last == " " ? String(separator.dropLast()) : separator
+                let lineSeparator = trimmedSeparator + String(repeating: "\n", count: axesLeft - 1)
                 for i in 0..<leading {
                     text += hangingIndent + recurse(index: index + [i], hangingIndent: nextHangingIndent, width: nextWidth)
                         + lineSeparator
@@ -221,4 +228,14 @@ extension PynqBuffer: CustomStringConvertible, CustomDebugStringConvertible {
     }
 
     public var debugDescription: String { description }
+
+    /// numpy's `str` of the buffer, what Python's `print(buf)` shows: `[[0 0 0 ... 0 0 0]` …, no class name,
+    /// no commas, no dtype; `<freed>` after ``free()``.
+    public var arrayDescription: String {
+        do {
+            return try pinnedTyped { NumpyFormat.str(of: self) }
+        } catch {
+            return "<freed>"
+        }
+    }
 }

@@ -1,6 +1,5 @@
 import PynqBackend
 import PynqMetadataCore
-import Synchronization
 
 /// A device that overlays are loaded on and buffers are allocated in: an Alveo card, a Zynq board or
 /// the in-process Mock device (pynq's `Device`).
@@ -16,7 +15,7 @@ public final class Device: Sendable, CustomStringConvertible {
     /// The backend driving this device.
     public let backend: any Backend
     /// Live-buffer bookkeeping and the overlay this process loaded.
-    let state = Mutex(State())
+    let state = Locked(State())
 
     struct State {
         /// The overlay last downloaded through this object.
@@ -45,7 +44,7 @@ public final class Device: Sendable, CustomStringConvertible {
 
     // MARK: Probing and selection
 
-    private static let selection = Mutex(Selection())
+    private static let selection = Locked(Selection())
 
     private struct Selection {
         var report: ProbeReport?

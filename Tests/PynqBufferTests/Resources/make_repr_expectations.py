@@ -7,7 +7,7 @@ expectations use legacy='2.1' (the layout is otherwise unchanged).
 
 Each case: dtype, shape, how the elements are made ("hex": the little-endian bytes, or "arange":
 [start, step] computed in float64 as start + i*step then cast), optional "slices" ([axis, start, stop, step]
-applied in order, as views), and the expected repr.
+applied in order, as views), and the expected repr and str (what print(buf) shows).
 """
 import json
 import os
@@ -32,7 +32,7 @@ def add(name, array, make, slices=()):
         view = view[tuple(index)]
     cases.append({
         "name": name, "dtype": array.dtype.str, "shape": list(array.shape), "make": make,
-        "slices": [list(s) for s in slices], "repr": repr(view),
+        "slices": [list(s) for s in slices], "repr": repr(view), "str": str(view),
     })
 
 

@@ -1,10 +1,11 @@
 import Testing
-@testable import PynqMock
+import TestSupport
+import PynqBackend
 
-@Suite("BankAllocator")
-struct BankAllocatorTests {
+@Suite("RangeAllocator")
+struct RangeAllocatorTests {
     @Test func roundsUpAndAligns() throws {
-        var allocator = BankAllocator(size: 1 << 20, alignment: 4096)
+        var allocator = RangeAllocator(size: 1 << 20, alignment: 4096)
         let a = try unwrap(allocator.allocate(20))
         let b = try unwrap(allocator.allocate(4097))
         #expect(a.offset == 0 && a.reserved == 4096)
@@ -19,13 +20,13 @@ struct BankAllocatorTests {
     }
 
     @Test func capacityIsBankSizeRoundedDown() {
-        let allocator = BankAllocator(size: 10_000, alignment: 4096)
+        let allocator = RangeAllocator(size: 10_000, alignment: 4096)
         #expect(allocator.capacity == 8192)
         #expect(allocator.freeBytes == 8192)
     }
 
     @Test func exhaustionAndReuse() throws {
-        var allocator = BankAllocator(size: 16 * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: 16 * 4096, alignment: 4096)
         var offsets: [UInt64] = []
         while let block = allocator.allocate(4096) { offsets.append(block.offset) }
         #expect(offsets.count == 16)
@@ -36,7 +37,7 @@ struct BankAllocatorTests {
     }
 
     @Test func fragmentationNeedsContiguousSpace() throws {
-        var allocator = BankAllocator(size: 8 * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: 8 * 4096, alignment: 4096)
         let blocks = (0..<8).map { _ in allocator.allocate(4096)! }
         // Free every other block: 4 pages free, but none contiguous.
         for block in blocks where block.offset / 4096 % 2 == 0 { allocator.release(offset: block.offset) }
@@ -50,7 +51,7 @@ struct BankAllocatorTests {
     }
 
     @Test func coalescesInAnyOrder() {
-        var allocator = BankAllocator(size: 64 * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: 64 * 4096, alignment: 4096)
         var blocks = (0..<64).map { _ in allocator.allocate(4096)!.offset }
         var rng = SplitMix(seed: 7)
         blocks.shuffle(using: &rng)
@@ -60,7 +61,7 @@ struct BankAllocatorTests {
     }
 
     @Test func releaseOfUnknownOffsetChangesNothing() throws {
-        var allocator = BankAllocator(size: 4 * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: 4 * 4096, alignment: 4096)
         let block = try unwrap(allocator.allocate(4096))
         #expect(allocator.release(offset: 123) == nil)
         #expect(allocator.release(offset: block.offset) == 4096)
@@ -69,20 +70,38 @@ struct BankAllocatorTests {
     }
 
     @Test func zeroAndHugeRequestsFail() {
-        var allocator = BankAllocator(size: 4 * 4096, alignment: 4096)
+        var allocator = RangeAllocator(size: 4 * 4096, alignment: 4096)
         #expect(allocator.allocate(0) == nil)
         #expect(allocator.allocate(UInt64.max) == nil)
         #expect(allocator.used == 0)
     }
 
-    /// Random allocate/free against a simple model: live blocks never overlap, accounting matches.
-    @Test func randomAgainstModel() throws {
-        var allocator = BankAllocator(size: 256 * 4096, alignment: 4096)
+    /// A region whose size is not a multiple of the alignment (a u-dma-buf region): blocks are laid
+    /// out in order and freed neighbours merge from either side.
+    @Test func mergesNeighboursInARegion() throws {
+        var r = RangeAllocator(size: 10 * 4096 + 100, alignment: 4096)
+        #expect(r.capacity == 40960)
+        let a = r.allocate(1)?.offset, b = r.allocate(4097)?.offset, c = r.allocate(4096)?.offset
+        #expect([a, b, c] == [0, 4096, 12288])
+        #expect(r.allocate(0) == nil && r.allocate(40961) == nil)
+        r.release(offset: 4096)
+        r.release(offset: 0)
+        #expect(r.freeBlocks.map(\.start) == [0, 16384] && r.freeBlocks.map(\.size) == [12288, 24576])
+        r.release(offset: 12288)
+        #expect(r.freeBlocks.count == 1 && r.freeBytes == 40960)
+    }
+
+    /// Random allocate/free against a simple model: live blocks never overlap, accounting matches, and
+    /// a request fails only when no free block is large enough (small sizes use the exact classes,
+    /// large ones the logarithmic classes and the scan of a request's own class).
+    @Test(arguments: [(256, 6), (40_000, 600)])
+    func randomAgainstModel(pages: Int, maxPages: Int) throws {
+        var allocator = RangeAllocator(size: UInt64(pages) * 4096, alignment: 4096)
         var live: [UInt64: UInt64] = [:]
         var rng = SplitMix(seed: 42)
         for _ in 0..<5000 {
             if live.isEmpty || rng.next() % 3 != 0 {
-                let size = rng.next() % (6 * 4096) + 1
+                let size = rng.next() % (UInt64(maxPages) * 4096) + 1
                 if let block = allocator.allocate(size) {
                     for (start, length) in live {
                         #expect(block.offset + block.reserved <= start || start + length <= block.offset)
@@ -96,24 +115,13 @@ struct BankAllocatorTests {
                 #expect(allocator.release(offset: key) == live.removeValue(forKey: key))
             }
             #expect(allocator.used == live.values.reduce(0, +))
+            #expect(allocator.freeBytes == allocator.freeBlocks.reduce(0) { $0 + $1.size })
         }
         for key in live.keys { allocator.release(offset: key) }
         #expect(allocator.freeBlockCount == 1)
     }
 }
 
-/// A small deterministic generator for tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The value, or a recorded issue and a throw.
 func unwrap<T>(_ value: T?, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {

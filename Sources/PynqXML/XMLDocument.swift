@@ -53,8 +53,12 @@ final class Storage: Sendable {
     struct Span {
         var start: Int32
         var length: Int32
-        /// The span holds `&` references that must be decoded.
+        /// The span holds `&` references (or, in an attribute value, literal tabs and line breaks) that
+        /// must be decoded.
         var hasReferences: Bool
+        /// An attribute value: literal tabs and line breaks read as spaces (XML's attribute-value
+        /// normalization, as Python's ElementTree applies it); those from character references stay.
+        var isAttributeValue = false
     }
 
 
@@ -86,7 +90,7 @@ final class Storage: Sendable {
         bytes.withUnsafeBufferPointer { buf in
             let raw = UnsafeBufferPointer(rebasing: buf[Int(span.start)..<Int(span.start + span.length)])
             if !span.hasReferences { return String(decoding: raw, as: UTF8.self) }
-            return XMLEntities.decode(raw)
+            return XMLEntities.decode(raw, normalizingWhitespace: span.isAttributeValue)
         }
     }
 

@@ -1,13 +1,20 @@
 /// Decoding of XML character and entity references.
 enum XMLEntities {
     /// Decodes `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` `&#N;` `&#xN;` in text already checked by the parser.
-    static func decode(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+    /// With `normalizingWhitespace` (attribute values), a literal tab, line feed, carriage return or CR LF
+    /// pair becomes one space.
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>, normalizingWhitespace: Bool = false) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
         while i < raw.count {
             let b = raw[i]
             guard b == UInt8(ascii: "&") else {
+                if normalizingWhitespace, b == 0x09 || b == 0x0A || b == 0x0D {
+                    out.append(0x20)
+                    i += b == 0x0D && i + 1 < raw.count && raw[i + 1] == 0x0A ? 2 : 1
+                    continue
+                }
                 out.append(b)
                 i += 1
                 continue

@@ -166,13 +166,15 @@ struct XMLParserCore {
                         if v == Self.amp {
                             refs = true
                             try checkReference(buf, at: j)
+                        } else if v == 0x09 || v == 0x0A || v == 0x0D {
+                            refs = true  // normalized to spaces when read
                         }
                         j += 1
                     }
                     guard j < n else { throw fail(vs, "unterminated attribute value") }
                     attributes.append(Storage.Attribute(
                         name: .init(start: Int32(an), length: Int32(anEnd - an), hasReferences: false),
-                        value: .init(start: Int32(vs), length: Int32(j - vs), hasReferences: refs)))
+                        value: .init(start: Int32(vs), length: Int32(j - vs), hasReferences: refs, isAttributeValue: true)))
                     count += 1
                     j += 1
                 }

@@ -60,9 +60,11 @@ struct XclbinReader {
         try r.check(0, Layout.sectionTableOffset)
         let h = Layout.headerOffset
         let value = XclbinHeader(
-            signatureLength: try r.i32(8), uniqueID: try r.u64(296), length: try r.u64(h), timeStamp: try r.u64(h + 8),
-            featureROMTimeStamp: try r.u64(h + 16), versionMajor: try r.u8(h + 26), versionMinor: try r.u8(h + 27),
-            versionPatch: try r.u16(h + 24), mode: try r.u16(h + 28), actionMask: try r.u16(h + 30),
+            signatureLength: try r.le(8, as: Int32.self), uniqueID: try r.le(296, as: UInt64.self),
+            length: try r.le(h, as: UInt64.self), timeStamp: try r.le(h + 8, as: UInt64.self),
+            featureROMTimeStamp: try r.le(h + 16, as: UInt64.self), versionMajor: try r.u8(h + 26),
+            versionMinor: try r.u8(h + 27), versionPatch: try r.le(h + 24, as: UInt16.self),
+            mode: try r.le(h + 28, as: UInt16.self), actionMask: try r.le(h + 30, as: UInt16.self),
             featureROM: Array(try r.slice(h + 32, 16)), platformVBNV: try r.name(h + 48, 64),
             uuid: Array(try r.slice(h + 112, 16)), debugBin: try r.name(h + 128, 16))
         if value.length > UInt64(bytes.count) {
@@ -70,7 +72,7 @@ struct XclbinReader {
                 .truncated(needed: Int(clamping: value.length), available: bytes.count), part: part, offset: h,
                 reason: "the header says the file is \(value.length) bytes but only \(bytes.count) are there; the file is truncated")
         }
-        let numSections = Int(try r.u32(h + 144))
+        let numSections = Int(try r.le(h + 144, as: UInt32.self))
         let room = (bytes.count - Layout.sectionTableOffset) / Layout.sectionHeaderSize
         guard numSections <= room else {
             throw MetadataError(
@@ -88,10 +90,10 @@ struct XclbinReader {
         sections.reserveCapacity(count)
         for i in 0..<count {
             let at = Layout.sectionTableOffset + i * Layout.sectionHeaderSize
-            let kind = XclbinSectionKind(rawValue: try r.u32(at))
+            let kind = XclbinSectionKind(rawValue: try r.le(at, as: UInt32.self))
             let name = try r.name(at + 4, 16)
-            let offset = try r.u64(at + 24)
-            let size = try r.u64(at + 32)
+            let offset = try r.le(at + 24, as: UInt64.self)
+            let size = try r.le(at + 32, as: UInt64.self)
             let fileSize = UInt64(bytes.count)
             guard offset <= fileSize, size <= fileSize - offset else {
                 throw MetadataError(
@@ -133,49 +135,60 @@ enum SectionParsers {
     }
 
     static func memTopology(_ r: ByteReader) throws -> [MemoryTopologyEntry] {
-        try entries(r, count: Int(try r.i32(0)), arrayOffset: Layout.memDataArray, entrySize: Layout.memDataSize,
+        try entries(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.memDataArray, entrySize: Layout.memDataSize,
                     what: "memory") { at in
             MemoryTopologyEntry(
-                type: MemoryType(rawValue: try r.u8(at)), used: try r.u8(at + 1), sizeKBOrRouteID: try r.i64(at + 8),
-                baseAddressOrFlowID: try r.i64(at + 16), tag: try r.name(at + 24, 16))
+                type: MemoryType(rawValue: try r.u8(at)), used: try r.u8(at + 1),
+                sizeKBOrRouteID: try r.le(at + 8, as: Int64.self), baseAddressOrFlowID: try r.le(at + 16, as: Int64.self),
+                tag: try r.name(at + 24, 16))
         }
     }
 
     static func connectivity(_ r: ByteReader) throws -> [Connection] {
-        try entries(r, count: Int(try r.i32(0)), arrayOffset: Layout.connectionArray,
+        try entries(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.connectionArray,
                     entrySize: Layout.connectionSize, what: "connection") { at in
-            Connection(argumentIndex: Int(try r.i32(at)), ipLayoutIndex: Int(try r.i32(at + 4)),
-                       memoryIndex: Int(try r.i32(at + 8)))
+            Connection(argumentIndex: Int(try r.le(at, as: Int32.self)),
+                       ipLayoutIndex: Int(try r.le(at + 4, as: Int32.self)),
+                       memoryIndex: Int(try r.le(at + 8, as: Int32.self)))
         }
     }
 
     static func ipLayout(_ r: ByteReader) throws -> [IPLayoutEntry] {
-        try entries(r, count: Int(try r.i32(0)), arrayOffset: Layout.ipDataArray, entrySize: Layout.ipDataSize,
+        try entries(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.ipDataArray, entrySize: Layout.ipDataSize,
                     what: "IP") { at in
-            IPLayoutEntry(type: try r.u32(at), properties: try r.u32(at + 4), baseAddress: try r.u64(at + 8),
+            IPLayoutEntry(type: try r.le(at, as: UInt32.self), properties: try r.le(at + 4, as: UInt32.self),
+                          baseAddress: try r.le(at + 8, as: UInt64.self),
                           name: try r.name(at + 16, 64))
         }
     }
 
     static func clockTopology(_ r: ByteReader) throws -> [ClockFrequencyEntry] {
-        try entries(r, count: Int(try r.u16(0)), arrayOffset: Layout.clockFreqArray, entrySize: Layout.clockFreqSize,
+        try entries(r, count: Int(try r.le(0, as: UInt16.self)), arrayOffset: Layout.clockFreqArray, entrySize: Layout.clockFreqSize,
                     what: "clock") { at in
-            ClockFrequencyEntry(frequencyMHz: try r.u16(at), type: try r.u8(at + 2), name: try r.name(at + 8, 128))
+            ClockFrequencyEntry(frequencyMHz: try r.le(at, as: UInt16.self), type: try r.u8(at + 2),
+                                name: try r.name(at + 8, 128))
         }
     }
 
     static func debugIPLayout(_ r: ByteReader) throws -> [DebugIPEntry] {
-        try entries(r, count: Int(try r.u16(0)), arrayOffset: Layout.debugIPDataArray,
+        try entries(r, count: Int(try r.le(0, as: UInt16.self)), arrayOffset: Layout.debugIPDataArray,
                     entrySize: Layout.debugIPDataSize, what: "debug IP") { at in
             DebugIPEntry(
                 type: try r.u8(at), index: UInt16(try r.u8(at + 1)) | UInt16(try r.u8(at + 5)) << 8,
                 properties: try r.u8(at + 2), major: try r.u8(at + 3), minor: try r.u8(at + 4),
-                baseAddress: try r.u64(at + 8), name: try r.name(at + 16, 128))
+                baseAddress: try r.le(at + 8, as: UInt64.self), name: try r.name(at + 16, 128))
         }
     }
 }
 
 extension ByteReader {
+    /// A little-endian integer at `offset`, bounds-checked like `u32`/`u64` but loaded in one step.
+    @inline(__always)
+    func le<T: FixedWidthInteger>(_ offset: Int, as _: T.Type = T.self) throws -> T {
+        try check(offset, MemoryLayout<T>.size)
+        return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: base + offset, as: T.self)) }
+    }
+
     /// `cString` without making an intermediate slice: a NUL-terminated name in a fixed-size field,
     /// decoded as UTF-8 with invalid sequences repaired.
     func name(_ offset: Int, _ length: Int) throws -> String {

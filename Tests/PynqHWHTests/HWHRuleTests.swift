@@ -82,6 +82,23 @@ import Testing
         ])
     }
 
+    @Test func versalPacksItsClocksAndNumbersItsInterruptsFromOne() throws {
+        let versal = try HWH.read(bytes: Array(SyntheticDesigns.versal.utf8), source: "versal.hwh")
+        #expect(versal.processingSystem == .versal)
+        // One divisor per clock; a PARAMETER of its own wins over the packed configuration.
+        #expect(versal.clockDict["0"] == ["enable": 1, "frequency": 100.5, "divisor0": 4, "src_sel": "PPLL"])
+        #expect(versal.clockDict["2"]?["enable"] == 0)
+        #expect(versal.clockDict["3"]?["enable"] == 1)
+        #expect(versal.ipDict["versal_cips_0"]?["parameters"]?["PS_BOARD_INTERFACE"] == "Custom")
+        #expect(versal.ipDict["versal_cips_0"]?["parameters"]?["PS_MIO0"] == "{AUX_IO 0} {DIRECTION in}")
+        // Only the IRQ inputs the PS has count: pl_ps_irq1 is line 0, IRQ 117.
+        #expect(versal.interruptControllers == ["intc": ["parent": "", "index": 0, "raw_irq": 117]])
+        // A pin wired straight to the controller: both ends are interrupt pins.
+        #expect(versal.interruptPins.keys == ["acc/interrupt", "intc/intr"])
+        #expect(versal.ipDict["intc"]?["interrupts"]?["intr"]?["index"] == 0)
+        #expect(versal.gpioDict == .emptyDict)
+    }
+
     @Test func partialDesignUsesTheLegacyRules() {
         #expect(partial.isPartial && partial.processingSystem == nil)
         #expect(partial.ipDict.keys == ["rp/acc/s_axi_control", "rp/acc/s_axi_data", "mem"])

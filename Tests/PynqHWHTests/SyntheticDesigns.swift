@@ -139,4 +139,32 @@ enum SyntheticDesigns {
         return design(arch: "zynquplus", modules: [acc, mem, rm]).replacingOccurrences(
             of: "<EXTERNALPORTS></EXTERNALPORTS>", with: "<EXTERNALPORTS></EXTERNALPORTS>" + ranges)
     }
+    /// A Versal design: the CIPS packs its clock settings into PS_PMC_CONFIG_INTERNAL; an interrupt
+    /// controller's output drives pl_ps_irq1 directly; the FPD master reaches one IP.
+    static var versal: String {
+        let config = (0..<4).map { i in
+            "PS_USE_PMCPL_CLK\(i) \(i < 2 ? 1 : 0) PMC_CRP_PL\(i)_REF_CTRL_DIVISOR0 \(4 + i) "
+                + "PMC_CRP_PL\(i)_REF_CTRL_ACT_FREQMHZ \(100 + i).5 PMC_CRP_PL\(i)_REF_CTRL_SRCSEL PPLL"
+        }.joined(separator: " ") + " PS_BOARD_INTERFACE {Custom} PS_MIO0 {{AUX_IO 0} {DIRECTION in}}"
+        let cips = module(
+            "cips", fullName: "versal_cips_0", modType: "versal_cips", vlnv: "xilinx.com:ip:versal_cips:3.4",
+            parameters: [("PS_PMC_CONFIG_INTERNAL", config), ("PS_USE_PMCPL_CLK3", "1")],
+            ports: port("pl_ps_irq1", dir: "I", to: [("intc", "irq")], sigis: "INTERRUPT")
+                + port("M_AXI_FPD_ARADDR", dir: "O", to: []),
+            buses: """
+                <BUSINTERFACE NAME="M_AXI_FPD" TYPE="MASTER" VLNV="xilinx.com:interface:aximm:1.0">
+                  <PORTMAPS><PORTMAP LOGICAL="ARADDR" PHYSICAL="M_AXI_FPD_ARADDR"/></PORTMAPS></BUSINTERFACE>
+                """,
+            extra: "<MEMORYMAP>"
+                + memRange("intc", master: "M_AXI_FPD", slave: "s_axi", base: "0xA4000000", high: "0xA400FFFF")
+                + "</MEMORYMAP>")
+        let intc = module(
+            "intc", modType: "axi_intc", vlnv: "xilinx.com:ip:axi_intc:4.1",
+            ports: port("intr", dir: "I", to: [("acc", "interrupt")]) + port("irq", dir: "O", to: [("cips", "pl_ps_irq1")]),
+            buses: slave("s_axi"))
+        let acc = module(
+            "acc", modType: "acc", vlnv: "xilinx.com:hls:acc:1.0",
+            ports: port("interrupt", dir: "O", to: [("intc", "intr")], sigis: "INTERRUPT"))
+        return design(arch: "versal", modules: [cips, intc, acc])
+    }
 }

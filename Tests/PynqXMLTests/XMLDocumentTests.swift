@@ -95,6 +95,18 @@ import TestSupport
         #expect(table.names[Int(table.nameOfElement[300])] == "n299")
     }
 
+    @Test func attributeValuesNormalizeLiteralWhitespace() throws {
+        // As Python's ElementTree reads them: literal tab / LF / CR / CR LF become one space each;
+        // the same characters written as references stay.
+        let doc = try XMLDocument(string: "<a x='1\t2\n3\r\n4\r5' y='p&#10;q&#9;r' z='plain'>t\nu</a>")
+        #expect(doc.root["x"] == "1 2 3 4 5")
+        #expect(doc.root["y"] == "p\nq\tr")
+        #expect(doc.root["z"] == "plain")
+        #expect(doc.root.attribute("x", equals: "1 2 3 4 5"))
+        #expect(doc.root.attributes.map(\.value) == ["1 2 3 4 5", "p\nq\tr", "plain"])
+        #expect(doc.root.text == "t\nu")
+    }
+
     @Test func invalidUTF8IsRejected() {
         for bad: [UInt8] in [[0xC3], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0]] {
             let bytes = Array("<a>".utf8) + bad + Array("</a>".utf8)

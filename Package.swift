@@ -84,17 +84,18 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: Benchmarks (run in release: scripts/bench-vs-pynq.sh)
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport", swiftSettings: strict),
         .executableTarget(
-            name: "AlveoBench", dependencies: ["Pynq", "PynqAlveo", "PynqBackend", "PynqXclbin"],
+            name: "AlveoBench", dependencies: ["BenchSupport", "Pynq", "PynqAlveo", "PynqBackend", "PynqXclbin"],
             path: "Benchmarks/AlveoBench", swiftSettings: strict),
         .executableTarget(
             name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
         .executableTarget(
-            name: "RuntimeBench", dependencies: ["Pynq", "PynqMock", "PynqBackend"], path: "Benchmarks/RuntimeBench",
+            name: "RuntimeBench", dependencies: ["BenchSupport", "Pynq", "PynqMock", "PynqBackend"], path: "Benchmarks/RuntimeBench",
             swiftSettings: strict),
         .executableTarget(
-            name: "ZynqBench", dependencies: ["PynqZynq", "CMMIO"], path: "Benchmarks/ZynqBench", swiftSettings: strict),
+            name: "ZynqBench", dependencies: ["BenchSupport", "PynqZynq", "CMMIO"], path: "Benchmarks/ZynqBench", swiftSettings: strict),
         .executableTarget(
             name: "IPBench", dependencies: ["Pynq", "PynqBackend", "PynqMock", "PynqMetadataCore"], path: "Benchmarks/IPBench",
             swiftSettings: strict),

@@ -58,8 +58,9 @@ public enum BackendError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Short names of the errno values a backend typically meets (the numbers are Linux's).
-func errnoName(_ code: Int32) -> String {
+/// Short names of the errno values a backend typically meets (the numbers are Linux's, the same on
+/// every architecture the backends run on), for error messages.
+package func errnoName(_ code: Int32) -> String {
     switch code {
     case 1: return "EPERM, operation not permitted"
     case 2: return "ENOENT, no such file or directory"
@@ -67,11 +68,13 @@ func errnoName(_ code: Int32) -> String {
     case 9: return "EBADF, bad file descriptor"
     case 12: return "ENOMEM, out of memory"
     case 13: return "EACCES, permission denied (run as root or fix the device's permissions)"
+    case 14: return "EFAULT, bad address"
     case 16: return "EBUSY, device busy"
     case 19: return "ENODEV, no such device"
     case 21: return "EISDIR, is a directory"
     case 22: return "EINVAL, invalid argument"
     case 24: return "EMFILE, too many open files"
+    case 25: return "ENOTTY, not a typewriter (wrong ioctl for this device)"
     default: return "error"
     }
 }

@@ -1,3 +1,5 @@
+import PynqBackend
+
 /// Everything that can go wrong in the Zynq backend, each with the context needed to act on it.
 public enum ZynqError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A system call failed: `call` on `path` (when it was about a file) with `errno`.
@@ -38,7 +40,7 @@ public enum ZynqError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .systemCall(let call, let path, let errno):
-            return "\(call)\(path.map { " of \($0)" } ?? "") failed: \(errnoText(errno)) (errno \(errno))"
+            return "\(call)\(path.map { " of \($0)" } ?? "") failed: \(errnoName(errno)) (errno \(errno))"
         case .permissionDenied(let path, let uid):
             return "permission denied opening \(path) (running as uid \(uid)): root permissions are required; run as root (sudo)"
         case .noCMADevice(let searched):
@@ -75,24 +77,5 @@ public enum ZynqError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unsupportedDesign(let reason):
             return "unsupported design: \(reason)"
         }
-    }
-}
-
-/// Linux errno names for messages (the values Linux uses on every architecture this backend runs on).
-func errnoText(_ code: Int32) -> String {
-    switch code {
-    case 1: return "EPERM, operation not permitted"
-    case 2: return "ENOENT, no such file or directory"
-    case 5: return "EIO, input/output error"
-    case 9: return "EBADF, bad file descriptor"
-    case 12: return "ENOMEM, out of memory"
-    case 13: return "EACCES, permission denied"
-    case 14: return "EFAULT, bad address"
-    case 16: return "EBUSY, device busy"
-    case 19: return "ENODEV, no such device"
-    case 22: return "EINVAL, invalid argument"
-    case 24: return "EMFILE, too many open files"
-    case 25: return "ENOTTY, not a typewriter (wrong ioctl for this device)"
-    default: return "error"
     }
 }

@@ -5,27 +5,12 @@
 //   backend_*: AlveoBackend.allocate (xrtBOAlloc + xrtBOMap + xrtBOAddress) + release (xrtBOFree)
 //   public_*:  the public API: allocate(shape:dtype: .uint8, target: ol.memory("bank0")) + PynqBuffer.free()
 //   *_sync_*:  BackendAllocation.sync / PynqBuffer.flush() of the whole 4 KiB buffer (xrtBOSync)
+import BenchSupport
 import Foundation
 import Pynq
 import PynqAlveo
 import PynqBackend
 import PynqXclbin
-
-func medianNanoseconds(rounds: Int, batch: Int, _ body: () throws -> Void) rethrows -> Double {
-    for _ in 0..<batch { try body() }  // warm-up
-    var samples: [Double] = []
-    for _ in 0..<rounds {
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<batch { try body() }
-        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(batch))
-    }
-    samples.sort()
-    return samples[samples.count / 2]
-}
-
-func report(_ name: String, _ nanoseconds: Double) {
-    print(name, String(format: "%.1f", nanoseconds))
-}
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {

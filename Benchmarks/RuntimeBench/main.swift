@@ -1,5 +1,5 @@
 // Runtime (Mock) benchmarks: allocate+free of 4 KiB at 10 … 100,000 live buffers (public API and the
-// backend alone), and fill / copy of a 64 MiB buffer through the public API against memset / memcpy
+// backend alone), parsing dtype strings, and fill / copy of a 64 MiB buffer through the public API against memset / memcpy
 // on the same memory in the same run. Build in release:
 //
 //   swift build -c release --product RuntimeBench && .build/release/RuntimeBench
@@ -11,33 +11,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BenchSupport
 import Pynq
 import PynqBackend
 import PynqMock
 
-let runs: Int = {
-    if let i = CommandLine.arguments.firstIndex(of: "--runs"), i + 1 < CommandLine.arguments.count,
-       let n = Int(CommandLine.arguments[i + 1]), n > 0 { return n }
-    return 7
-}()
-
+let runs = intOption("--runs", default: 7)
 let clock = ContinuousClock()
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-func measure(_ body: () throws -> Void) rethrows -> Double {
-    var times: [Double] = []
-    for _ in 0..<runs {
-        let start = clock.now
-        try body()
-        times.append(seconds(clock.now - start))
-    }
-    return median(times)
-}
-func format(_ value: Double, _ digits: Int = 2) -> String {
-    var text = String(Int((value * pow(10, Double(digits))).rounded()))
-    while text.count <= digits { text = "0" + text }
-    return digits == 0 ? text : String(text.dropLast(digits)) + "." + String(text.suffix(digits))
-}
+func measure(_ body: () throws -> Void) rethrows -> Double { median(try timeRuns(runs, body)) }
 
 func loadedOverlay() throws -> (Overlay, MockBackend) {
     let backend = MockBackend()
@@ -72,6 +53,20 @@ for live in [10, 100, 1_000, 10_000, 100_000] {
     let used = try bank.memUsed
     precondition(used == 0)
     try ol.free()
+}
+
+// MARK: dtype strings
+
+print("")
+print("DType(string), ns per parse (median of \(runs) runs of 1000000)")
+for text in ["u4", "<f8", "uint32", " u4 "] {
+    let strings = [String](repeating: text, count: 16)
+    var sizes = 0
+    let time = median(try timeRuns(runs) {
+        for i in 0..<1_000_000 { sizes &+= try DType(strings[i & 15]).itemSize }
+    })
+    precondition(sizes > 0)
+    print("\"\(text)\"\t\(format(time / 1e6 * 1e9, 1))")
 }
 
 // MARK: fill and copy of 64 MiB

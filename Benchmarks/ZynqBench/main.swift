@@ -9,6 +9,7 @@
 //   raw_sync_4KiB:    the four sysfs writes of a u-dma-buf flush (sync_offset, sync_size, sync_direction,
 //                     sync_for_device), each open + write + close, here into tmpfs files
 //   backend_sync_4KiB: BackendAllocation.sync(.toDevice) of 4 KiB (the same four writes)
+import BenchSupport
 import CMMIO
 import Foundation
 import PynqZynq
@@ -16,20 +17,6 @@ import PynqZynq
 #if canImport(Glibc)
 import Glibc
 #endif
-
-func medianNanoseconds(rounds: Int, batch: Int, _ body: () throws -> Void) rethrows -> Double {
-    for _ in 0..<batch { try body() }  // warm-up
-    var samples: [Double] = []
-    for _ in 0..<rounds {
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<batch { try body() }
-        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(batch))
-    }
-    samples.sort()
-    return samples[samples.count / 2]
-}
-
-func report(_ name: String, _ nanoseconds: Double) { print(name, String(format: "%.1f", nanoseconds)) }
 
 func makeFile(_ path: String, size: Int64, contents: String? = nil) throws {
     if let contents {

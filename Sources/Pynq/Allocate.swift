@@ -44,12 +44,12 @@ extension Memory {
         let byteCount = try PynqBuffer.byteCount(shape: shape, dtype: dtype)
         try checkLoaded()
         let allocation = try device.backend.allocate(byteCount: byteCount, memory: bank.index, cacheable: cacheable)
-        do {
-            return try PynqBuffer(allocation: allocation, shape: shape, dtype: dtype, owner: self)
-        } catch {
+        guard allocation.byteCount >= byteCount else {
             allocation.release()
-            throw error
+            throw PynqBufferError.allocationTooSmall(needed: byteCount, available: allocation.byteCount)
         }
+        return PynqBuffer(storage: BufferStorage(allocation: allocation, ownerObject: self), shape: shape, dtype: dtype,
+                          byteCount: byteCount)
     }
 
     /// `allocate(shape:dtype:cacheable:)` with a numpy dtype string (`"u4"`, `"float32"`, `"<i2"` …).
@@ -94,6 +94,12 @@ public func allocate(shape: [Int], dtype: DType, target: (any AllocationTarget)?
     _ = try PynqBuffer.byteCount(shape: shape, dtype: dtype)
     let memory = try (target ?? Device.active).allocationMemory()
     return try memory.allocate(shape: shape, dtype: dtype, cacheable: cacheable)
+}
+
+/// `allocate(shape:dtype:target:cacheable:)` in a memory bank (`ol.memory("bank1")`): the same call
+/// without an existential target, the cheapest way to allocate.
+public func allocate(shape: [Int], dtype: DType, target: Memory, cacheable: Bool = false) throws -> PynqBuffer {
+    try target.allocate(shape: shape, dtype: dtype, cacheable: cacheable)
 }
 
 /// A typed buffer: `allocate(shape: [1024, 1024], of: UInt32.self, target: ol.bank1)`.

@@ -12,6 +12,7 @@ import Testing
         ("<u4", .uint32), ("=u4", .uint32), ("|u1", .uint8), (">u1", .uint8), ("<f8", .float64),
         ("bool", .bool), ("?", .bool), ("b1", .bool), ("|b1", .bool),
         ("I", .uint32), ("f", .float32), ("d", .float64), ("B", .uint8),
+        (" u4 ", .uint32), ("=f4", .float32), ("<b", .int8), ("|i8", .int64),
     ])
     func parses(_ text: String, _ expected: DType) throws {
         #expect(try DType(text) == expected)

@@ -199,3 +199,25 @@ import TestSupport
         #expect(outcomes.thrown > 0 && outcomes.read > 0)
     }
 }
+
+/// Files that have only the GROUP_* sections (no MEM_TOPOLOGY / CONNECTIVITY) are read from those, as
+/// pynq does, and written again without adding empty MEM_TOPOLOGY / CONNECTIVITY sections that would
+/// hide them.
+@Suite struct XclbinGroupSectionTests {
+    @Test func groupOnlyFilesReadAndRoundTrip() throws {
+        let intro = try Xclbin.read(bytes: try Reference.bytes("xup_aws_f1_vitis_intro_lab.xclbin"), source: "intro")
+        var w = XclbinWriter(part: "test")
+        w.add(.embeddedMetadata, name: "", data: Array(try #require(intro.section(.embeddedMetadata)).data))
+        w.add(.ipLayout, name: "", data: try w.ipLayout(try #require(intro.ipLayout)))
+        w.add(.groupTopology, name: "", data: try w.memTopology(try #require(intro.memTopology)))
+        w.add(.groupConnectivity, name: "", data: w.connectivity(try #require(intro.connectivity)))
+        w.add(.clockFreqTopology, name: "", data: try w.clockTopology(try #require(intro.clockFrequencies)))
+        let bytes = try w.file(platformVBNV: intro.header.platformVBNV, uuid: intro.header.uuid, timeStamp: 0, mode: 0)
+        let groupOnly = try Xclbin.read(bytes: bytes, source: "group only")
+        #expect(groupOnly.memTopology == nil && groupOnly.connectivity == nil)
+        #expect(groupOnly.inspectJSON() == intro.inspectJSON())
+        let again = try Xclbin.read(bytes: try XclbinBuilder(file: groupOnly).build(), source: "again")
+        #expect(again.section(.memTopology) == nil && again.section(.connectivity) == nil)
+        #expect(again.inspectJSON() == intro.inspectJSON())
+    }
+}

@@ -15,16 +15,28 @@ final class BufferStorage: Sendable {
     @usableFromInline nonisolated(unsafe) let base: UnsafeMutableRawPointer
     let deviceAddress: UInt64
     let coherent: Bool
-    /// Whatever created the buffer (the runtime's memory bank); kept alive with the storage.
-    let owner: (any Sendable)?
+    /// Whatever created the buffer (the runtime's memory bank), kept alive with the storage: the object
+    /// itself, or an `OwnerBox` around a value. A plain reference rather than an existential, so
+    /// that `allocate` and `deinit` do not go through value witnesses.
+    let ownerObject: (any AnyObject & Sendable)?
     @usableFromInline let state = Atomic<Int>(0)
 
-    init(allocation: any BackendAllocation, owner: (any Sendable)?) {
+    init(allocation: any BackendAllocation, ownerObject: (any AnyObject & Sendable)?) {
         self.allocation = allocation
         self.base = allocation.hostAddress
         self.deviceAddress = allocation.deviceAddress
         self.coherent = allocation.coherent
-        self.owner = owner
+        self.ownerObject = ownerObject
+    }
+
+    convenience init(allocation: any BackendAllocation, owner: (any Sendable)?) {
+        self.init(allocation: allocation, ownerObject: owner.map(OwnerBox.init))
+    }
+
+    /// The owner as it was passed.
+    var owner: (any Sendable)? {
+        if let box = ownerObject as? OwnerBox { return box.value }
+        return ownerObject
     }
 
     var isFreed: Bool { state.load(ordering: .acquiring) & 1 != 0 }
@@ -70,4 +82,10 @@ final class BufferStorage: Sendable {
         // No pins can exist here (each holds a reference); release unless free() already did or will.
         if state.load(ordering: .acquiring) & 1 == 0 { allocation.release() }
     }
+}
+
+/// A value (not an object) given as a buffer's owner.
+final class OwnerBox: Sendable {
+    let value: any Sendable
+    init(_ value: any Sendable) { self.value = value }
 }

@@ -75,6 +75,10 @@ public struct DType: Sendable, Hashable, CustomStringConvertible {
     /// Parses a numpy dtype string; throws ``PynqBufferError/unknownDType(_:)`` (listing the accepted
     /// forms) or ``PynqBufferError/unsupportedByteOrder(_:)`` for `">u4"`.
     public init(_ string: String) throws(PynqBufferError) {
+        if let common = DType.parseCommon(string) {
+            self = common
+            return
+        }
         let text = string.trimmingSpaces()
         var body = Substring(text)
         if let first = body.first, "<>=|!".contains(first) {
@@ -91,6 +95,34 @@ public struct DType: Sendable, Hashable, CustomStringConvertible {
         }
         guard let parsed = DType.parse(body) else { throw .unknownDType(string) }
         self = parsed
+    }
+
+    /// The forms programs pass most (`u4`, `<f8`, `|u1`, `uint32`, `?`), read without allocating; `nil`
+    /// for anything else (spaces, `>`, unknown strings), which ``init(_:)`` then parses in full.
+    private static func parseCommon(_ string: String) -> DType? {
+        var bytes = string.utf8.makeIterator()
+        guard var kind = bytes.next() else { return nil }
+        if kind == UInt8(ascii: "<") || kind == UInt8(ascii: "=") || kind == UInt8(ascii: "|") {
+            guard let next = bytes.next() else { return nil }
+            kind = next
+        }
+        guard let size = bytes.next() else { return named[string] }
+        guard bytes.next() == nil else { return named[string] }
+        switch (kind, size) {
+        case (UInt8(ascii: "u"), UInt8(ascii: "1")): return .uint8
+        case (UInt8(ascii: "u"), UInt8(ascii: "2")): return .uint16
+        case (UInt8(ascii: "u"), UInt8(ascii: "4")): return .uint32
+        case (UInt8(ascii: "u"), UInt8(ascii: "8")): return .uint64
+        case (UInt8(ascii: "i"), UInt8(ascii: "1")): return .int8
+        case (UInt8(ascii: "i"), UInt8(ascii: "2")): return .int16
+        case (UInt8(ascii: "i"), UInt8(ascii: "4")): return .int32
+        case (UInt8(ascii: "i"), UInt8(ascii: "8")): return .int64
+        case (UInt8(ascii: "f"), UInt8(ascii: "2")): return .float16
+        case (UInt8(ascii: "f"), UInt8(ascii: "4")): return .float32
+        case (UInt8(ascii: "f"), UInt8(ascii: "8")): return .float64
+        case (UInt8(ascii: "b"), UInt8(ascii: "1")): return .bool
+        default: return nil
+        }
     }
 
     private static func parse(_ body: Substring) -> DType? {

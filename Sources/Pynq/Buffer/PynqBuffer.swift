@@ -43,19 +43,24 @@ public final class PynqBuffer: Sendable {
     /// - Throws: ``PynqBufferError/invalidShape(_:reason:)`` for an empty shape or a zero or negative
     ///   extent, ``PynqBufferError/allocationTooSmall(needed:available:)`` when `allocation` is too small.
     ///   On a throw the allocation is not released: it still belongs to the caller.
-    public init(allocation: any BackendAllocation, shape: [Int], dtype: DType, owner: (any Sendable)? = nil)
+    public convenience init(allocation: any BackendAllocation, shape: [Int], dtype: DType, owner: (any Sendable)? = nil)
         throws(PynqBufferError)
     {
         let needed = try PynqBuffer.byteCount(shape: shape, dtype: dtype)
         guard allocation.byteCount >= needed else {
             throw .allocationTooSmall(needed: needed, available: allocation.byteCount)
         }
-        self.storage = BufferStorage(allocation: allocation, owner: owner)
+        self.init(storage: BufferStorage(allocation: allocation, owner: owner), shape: shape, dtype: dtype, byteCount: needed)
+    }
+
+    /// A buffer over all of `storage`, `byteCount` bytes being `shape` elements of `dtype` (checked by the caller).
+    init(storage: BufferStorage, shape: [Int], dtype: DType, byteCount: Int) {
+        self.storage = storage
         self.dtype = dtype
         self.shape = shape
         self.strides = PynqBuffer.rowMajorStrides(shape: shape, itemSize: dtype.itemSize)
         self.byteOffset = 0
-        self.count = needed / dtype.itemSize
+        self.count = byteCount / dtype.itemSize
         self.isContiguous = true
     }
 
@@ -91,6 +96,8 @@ public final class PynqBuffer: Sendable {
     }
 
     static func rowMajorStrides(shape: [Int], itemSize: Int) -> [Int] {
+        // One axis (what most buffers have): a shared array, no allocation.
+        if shape.count == 1, itemSize < oneAxisStrides.count { return oneAxisStrides[itemSize] }
         var strides = [Int](repeating: itemSize, count: shape.count)
         var step = itemSize
         for axis in shape.indices.reversed() {
@@ -99,6 +106,9 @@ public final class PynqBuffer: Sendable {
         }
         return strides
     }
+
+    /// `[n]` for each item size `n` up to 8: the strides of every one-axis buffer.
+    private static let oneAxisStrides: [[Int]] = (0...8).map { [$0] }
 
     static func isRowMajor(shape: [Int], strides: [Int], itemSize: Int) -> Bool {
         var step = itemSize

@@ -3,15 +3,15 @@
 /// hold blocks, and hash tables find a block by its start and by its end. Finding a block that fits,
 /// inserting, removing, and finding the free neighbours of a freed block are O(1), whatever the
 /// number of blocks. Sizes and offsets are in allocation units (the range's alignment).
-struct FreeBlocks {
+struct FreeBlocks: Sendable {
     /// Blocks of each class, as start offsets (unordered).
     private var classes: [[UInt64]] = Array(repeating: [], count: FreeBlocks.classCount)
     /// Non-empty classes, one bit each.
     private var bitmap = [UInt64](repeating: 0, count: (FreeBlocks.classCount + 63) / 64)
     /// start → (size, position in its class).
-    private var byStart: [UInt64: (size: UInt64, slot: Int)] = [:]
+    private var byStart = OffsetTable<(size: UInt64, slot: Int)>()
     /// end (start + size) → start.
-    private var byEnd: [UInt64: UInt64] = [:]
+    private var byEnd = OffsetTable<UInt64>()
 
     private static let exactClasses = 16
     private static let classCount = exactClasses + 60 * 16
@@ -106,6 +106,6 @@ struct FreeBlocks {
 
     /// All blocks in address order (O(n log n); for tests and diagnostics).
     func blocks() -> [(start: UInt64, size: UInt64)] {
-        byStart.map { ($0.key, $0.value.size) }.sorted { $0.0 < $1.0 }
+        byStart.entries.map { ($0.key, $0.value.size) }.sorted { $0.0 < $1.0 }
     }
 }

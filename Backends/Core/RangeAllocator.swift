@@ -9,7 +9,7 @@ package struct RangeAllocator: Sendable {
     /// Bytes that can be handed out (the range's size rounded down to `alignment`).
     package let capacity: UInt64
     private var free = FreeBlocks()
-    private var live: [UInt64: UInt64] = [:]
+    private var live = OffsetTable<UInt64>()
     /// Bytes in live blocks (each rounded up to `alignment`).
     package private(set) var used: UInt64 = 0
 

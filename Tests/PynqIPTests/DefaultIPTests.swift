@@ -228,9 +228,9 @@ struct IPDriverTests {
     }
 }
 
-@Suite("Interrupts without a board")
+@Suite("Interrupts and GPIO without a board")
 struct InterruptMockTests {
-    @Test("the Mock delivers no interrupts; unknown pins are named")
+    @Test("the Mock has no interrupts or GPIO lines; unknown pins are named")
     func unsupported() throws {
         let description = OverlayDescription(
             format: .hwh, ips: [], memories: [], streams: [], clocks: [],
@@ -239,5 +239,7 @@ struct InterruptMockTests {
                              device: Device(backend: MockBackend(name: "irq")))
         #expect(throws: InterruptError.unsupported(backend: "mock")) { _ = try Interrupt("pin", overlay: ol) }
         #expect(throws: InterruptError.noSuchPin(pin: "other", available: ["pin"])) { _ = try Interrupt("other", overlay: ol) }
+        #expect(throws: GPIOError.unsupported(backend: "mock")) { _ = try GPIO(userIndex: 0, direction: .output, device: ol.device) }
+        #expect(throws: GPIOError.noSuchPin(name: "led", available: [])) { _ = try GPIO("led", overlay: ol) }
     }
 }

@@ -83,6 +83,8 @@ struct HWHDesign {
     let source: String
     /// SYSTEMINFO NAME (the block design's name).
     let systemName: String
+    /// The INSTANCE that CONNECTIONs to the design's external ports name (besides `External_Ports`).
+    let externalInstanceName: String
     let architecture: String?
     let device: String?
     var blocks: [Block] = []
@@ -134,6 +136,8 @@ extension HWHDesign {
         }
         let info = tags.all(.systemInfo).first { _ in true }
         systemName = info?["NAME"] ?? ""
+        // pynqmetadata names the design's own ports `<name>_imp`: `None_imp` when SYSTEMINFO has no NAME.
+        externalInstanceName = (info.map { $0["NAME"] ?? "None" } ?? "") + "_imp"
         architecture = info?["ARCH"]
         device = info?["DEVICE"]
 
@@ -277,7 +281,7 @@ extension HWHDesign {
     /// Wires the signals of `block`'s PORTs to what their CONNECTIONs name. A connection to something the
     /// design does not have is left out.
     private mutating func connect(block b: Int32) {
-        let externalInstance = systemName + "_imp"
+        let externalInstance = externalInstanceName
         for (p, source) in blocks[Int(b)].wiredPorts {
             for connection in tags.descendants(.connection, of: p) {
                 guard let instance = connection["INSTANCE"], let target = connection["PORT"] else { continue }

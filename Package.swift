@@ -118,7 +118,7 @@ let package = Package(
             name: "PynqAlveoTests",
             dependencies: ["PynqAlveo", "PynqBackend", "PynqXclbin", "Pynq", "CHeaderChecks", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PynqXclbinTests", dependencies: ["PynqMetadata", "PynqAlveo", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "PynqZynqTests", dependencies: ["PynqZynq", "CZynq", "Pynq", "PynqMetadata", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PynqHWHTests", dependencies: ["PynqMetadata", "TestSupport"], swiftSettings: strict),

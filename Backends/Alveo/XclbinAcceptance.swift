@@ -36,6 +36,39 @@ public enum XRTXclbinAcceptance {
         public var memoryGroup: Int?
     }
 
+    /// XRT's reading of an xclbin file on its own (no device): `xrt::xclbin`'s C API.
+    public struct FileReport: Sendable, Hashable {
+        /// The UUID XRT reads from the header.
+        public var uuid: [UInt8]
+        /// The platform name (XSA / VBNV) XRT reads from the header.
+        public var platformName: String
+        /// Number of PL kernels XRT finds (from the embedded XML metadata).
+        public var kernelCount: Int
+        /// Number of compute units over all kernels.
+        public var computeUnitCount: Int
+    }
+
+    /// Reads `bytes` with XRT's xclbin parser alone (`xrtXclbinAllocRawData`, no device needed) and
+    /// reports what it found. Throws ``AlveoError`` with XRT's message when XRT refuses the file.
+    public static func inspect(bytes: [UInt8]) throws(AlveoError) -> FileReport {
+        let xrt = try XRTLibrary.shared.get()
+        return try xrt.withXclbin(bytes: bytes, context: "\(bytes.count)-byte xclbin") { xclbin throws(AlveoError) in
+            let context = "\(bytes.count)-byte xclbin"
+            var uuid = [UInt8](repeating: 0, count: 16)
+            try xrt.check(uuid.withUnsafeMutableBufferPointer { xrt.api.xrtXclbinGetUUID(xclbin, $0.baseAddress) },
+                          "xrtXclbinGetUUID", context)
+            var name = [CChar](repeating: 0, count: 256)
+            var length: Int32 = 0
+            try xrt.check(
+                name.withUnsafeMutableBufferPointer { xrt.api.xrtXclbinGetXSAName(xclbin, $0.baseAddress, 256, &length) },
+                "xrtXclbinGetXSAName", context)
+            let platformName = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return FileReport(uuid: uuid, platformName: platformName,
+                              kernelCount: Int(xrt.api.xrtXclbinGetNumKernels(xclbin)),
+                              computeUnitCount: Int(xrt.api.xrtXclbinGetNumKernelComputeUnits(xclbin)))
+        }
+    }
+
     /// Loads `bytes` on device `device` and reports what XRT made of kernels `kernels`.
     public static func load(bytes: [UInt8], kernels: [String], device: Int = 0) throws(AlveoError) -> Report {
         let xrt = try XRTLibrary.shared.get()

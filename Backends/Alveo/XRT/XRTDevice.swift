@@ -48,19 +48,9 @@ final class XRTDevice: @unchecked Sendable {
     @discardableResult
     func loadXclbin(bytes: [UInt8]) throws(AlveoError) -> [UInt8] {
         let context = "device \(index), \(bytes.count)-byte xclbin"
-        guard let count = Int32(exactly: bytes.count) else {
-            throw .invalidArgument(context: context, reason: "XRT takes xclbins below 2 GiB")
+        try xrt.withXclbin(bytes: bytes, context: context) { xclbin throws(AlveoError) in
+            try xrt.check(xrt.api.xrtDeviceLoadXclbinHandle(handle, xclbin), "xrtDeviceLoadXclbinHandle", context)
         }
-        try XclbinBounds.check(bytes)
-        clearErrno()
-        let raw = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { xrt.api.xrtXclbinAllocRawData($0, count) }
-            } ?? nil
-        }
-        let xclbin = try xrt.unwrap(raw, "xrtXclbinAllocRawData", context)
-        defer { _ = xrt.api.xrtXclbinFreeHandle(xclbin) }
-        try xrt.check(xrt.api.xrtDeviceLoadXclbinHandle(handle, xclbin), "xrtDeviceLoadXclbinHandle", context)
         return try xclbinUUID()
     }
 

@@ -35,3 +35,24 @@ enum XclbinBounds {
         }
     }
 }
+
+extension XRTLibrary {
+    /// Runs `body` with an XRT xclbin handle made from `bytes` (`xrtXclbinAllocRawData`, checked for
+    /// truncation first: XRT reads past a short buffer), freed afterwards; `context` goes into errors.
+    func withXclbin<Result>(bytes: [UInt8], context: String,
+                            _ body: (UnsafeMutableRawPointer) throws(AlveoError) -> Result) throws(AlveoError) -> Result {
+        guard let count = Int32(exactly: bytes.count) else {
+            throw .invalidArgument(context: context, reason: "XRT takes xclbins below 2 GiB")
+        }
+        try XclbinBounds.check(bytes)
+        clearErrno()
+        let raw = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { api.xrtXclbinAllocRawData($0, count) }
+            } ?? nil
+        }
+        let xclbin = try unwrap(raw, "xrtXclbinAllocRawData", context)
+        defer { _ = api.xrtXclbinFreeHandle(xclbin) }
+        return try body(xclbin)
+    }
+}

@@ -37,6 +37,9 @@ extern "C" {
   F(void *, xrtXclbinAllocRawData, (const char *data, int size)) \
   F(int, xrtXclbinFreeHandle, (void *xclbin)) \
   F(int, xrtXclbinGetUUID, (void *xclbin, unsigned char *uuid)) \
+  F(int, xrtXclbinGetXSAName, (void *xclbin, char *name, int size, int *returnedSize)) \
+  F(size_t, xrtXclbinGetNumKernels, (void *xclbin)) \
+  F(size_t, xrtXclbinGetNumKernelComputeUnits, (void *xclbin)) \
   F(void *, xrtBOAlloc, (void *device, size_t size, uint64_t flags, uint32_t group)) \
   F(void *, xrtBOSubAlloc, (void *parent, size_t size, size_t offset)) \
   F(int, xrtBOFree, (void *buffer)) \

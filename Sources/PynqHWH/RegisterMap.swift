@@ -140,24 +140,25 @@ extension RegisterInfo {
     /// pynq's `registers[name]` entry. `fieldKeysAccessFirst` orders field keys as `ip_dict` does
     /// (access before description); `mem_dict` puts the description first.
     func metaValue(fieldKeysAccessFirst: Bool) -> MetaValue {
-        var f: OrderedDictionary<String, MetaValue> = [:]
-        f.reserveCapacity(fields.count)
-        for (name, field) in fields {
+        // Fixed, distinct keys (fewer than 16, so no hash table): the dictionaries share the key arrays.
+        let f = OrderedDictionary(uncheckedUniqueKeys: fields.keys, values: fields.values.map { field -> MetaValue in
             let access: MetaValue = field.access.map(MetaValue.string) ?? .null
             let description: MetaValue = field.description.map(MetaValue.string) ?? .null
-            f[name] = fieldKeysAccessFirst
-                ? ["bit_offset": .int(field.bitOffset), "bit_width": .int(field.bitWidth),
-                   "access": access, "description": description]
-                : ["bit_offset": .int(field.bitOffset), "bit_width": .int(field.bitWidth),
-                   "description": description, "access": access]
-        }
-        return [
-            "address_offset": .int(offset), "size": .int(size),
-            "access": access.map(MetaValue.string) ?? .null,
-            "description": description.map(MetaValue.string) ?? .null,
-            "fields": .dict(f),
-        ]
+            return .dict(fieldKeysAccessFirst
+                ? OrderedDictionary(uncheckedUniqueKeys: Self.fieldKeysAccessFirst,
+                                    values: [.int(field.bitOffset), .int(field.bitWidth), access, description])
+                : OrderedDictionary(uncheckedUniqueKeys: Self.fieldKeysDescriptionFirst,
+                                    values: [.int(field.bitOffset), .int(field.bitWidth), description, access]))
+        })
+        return .dict(OrderedDictionary(uncheckedUniqueKeys: Self.registerKeys, values: [
+            .int(offset), .int(size), access.map(MetaValue.string) ?? .null,
+            description.map(MetaValue.string) ?? .null, .dict(f),
+        ]))
     }
+
+    private static let registerKeys: ContiguousArray = ["address_offset", "size", "access", "description", "fields"]
+    private static let fieldKeysAccessFirst: ContiguousArray = ["bit_offset", "bit_width", "access", "description"]
+    private static let fieldKeysDescriptionFirst: ContiguousArray = ["bit_offset", "bit_width", "description", "access"]
 
     /// The typed register of the overlay model.
     var register: Register {
@@ -174,9 +175,7 @@ extension RegisterInfo {
 
 extension OrderedDictionary where Key == String, Value == RegisterInfo {
     func metaValue(fieldKeysAccessFirst: Bool) -> MetaValue {
-        var d: OrderedDictionary<String, MetaValue> = [:]
-        d.reserveCapacity(count)
-        for (name, info) in self { d[name] = info.metaValue(fieldKeysAccessFirst: fieldKeysAccessFirst) }
-        return .dict(d)
+        .dict(OrderedDictionary<String, MetaValue>(
+            uncheckedUniqueKeys: keys, values: values.map { $0.metaValue(fieldKeysAccessFirst: fieldKeysAccessFirst) }))
     }
 }

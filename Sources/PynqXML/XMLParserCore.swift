@@ -62,6 +62,8 @@ struct XMLParserCore {
     }
 
     private mutating func scan(_ buf: UnsafeBufferPointer<UInt8>, _ classes: UnsafePointer<UInt8>) throws(XMLError) {
+        // Positions, and the counts of nodes and attributes, stay below `n` (< Int32.max, checked in
+        // `parse`): they step with `&+=` and narrow to Int32 without a check.
         @inline(__always) func isSpace(_ b: UInt8) -> Bool { classes[Int(b)] & Self.spaceByte != 0 }
         @inline(__always) func isNameByte(_ b: UInt8) -> Bool { classes[Int(b)] & Self.nameByte != 0 }
         @inline(__always) func isNameStart(_ b: UInt8) -> Bool { classes[Int(b)] & Self.nameStartByte != 0 }
@@ -77,7 +79,7 @@ struct XMLParserCore {
                 // Character data up to the next '<'.
                 let start = i
                 var refs = false
-                while i < n, isSpace(buf[i]) { i += 1 }
+                while i < n, isSpace(buf[i]) { i &+= 1 }
                 let allSpace = i >= n || buf[i] == Self.lt
                 while i < n {
                     let b = buf[i]
@@ -86,11 +88,11 @@ struct XMLParserCore {
                         refs = true
                         try checkReference(buf, at: i)
                     }
-                    i += 1
+                    i &+= 1
                 }
                 if !allSpace {
                     guard let top = stack.last else { throw fail(start, "text outside the document element") }
-                    addText(to: top, Storage.Span(start: Int32(start), length: Int32(i - start), hasReferences: refs))
+                    addText(to: top, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: i - start), hasReferences: refs))
                 }
                 continue
             }
@@ -106,7 +108,7 @@ struct XMLParserCore {
                     let start = i + 9
                     let end = try skip(buf, from: start, until: "]]>", what: "CDATA section")
                     guard let top = stack.last else { throw fail(i, "CDATA outside the document element") }
-                    addText(to: top, Storage.Span(start: Int32(start), length: Int32(end - 3 - start), hasReferences: false))
+                    addText(to: top, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: end - 3 - start), hasReferences: false))
                     i = end
                 } else if hasPrefix(buf, i, "<!DOCTYPE") {
                     guard !sawRoot else { throw fail(i, "DOCTYPE after the document element") }
@@ -118,7 +120,7 @@ struct XMLParserCore {
                 // End tag.
                 let nameStart = i + 2
                 var j = nameStart
-                while j < n, isNameByte(buf[j]) { j += 1 }
+                while j < n, isNameByte(buf[j]) { j &+= 1 }
                 guard let top = stack.popLast() else { throw fail(i, "end tag without a start tag") }
                 let node = nodes[Int(top)]
                 let len = j - nameStart
@@ -128,9 +130,9 @@ struct XMLParserCore {
                     let open = String(decoding: UnsafeBufferPointer(rebasing: buf[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)]), as: UTF8.self)
                     throw fail(i, "end tag does not match the open element <\(open)>")
                 }
-                while j < n, isSpace(buf[j]) { j += 1 }
+                while j < n, isSpace(buf[j]) { j &+= 1 }
                 guard j < n, buf[j] == Self.gt else { throw fail(j, "expected '>' to close the end tag") }
-                nodes[Int(top)].subtreeEnd = Int32(nodes.count)
+                nodes[Int(top)].subtreeEnd = Int32(truncatingIfNeeded: nodes.count)
                 i = j + 1
             } else {
                 // Start tag.
@@ -139,12 +141,12 @@ struct XMLParserCore {
                 sawRoot = true
                 let nameStart = i + 1
                 var j = nameStart
-                while j < n, isNameByte(buf[j]) { j += 1 }
-                let index = Int32(nodes.count)
+                while j < n, isNameByte(buf[j]) { j &+= 1 }
+                let index = Int32(truncatingIfNeeded: nodes.count)
                 let parent = stack.last ?? -1
                 nodes.append(Storage.Node(
-                    nameStart: Int32(nameStart), nameLength: Int32(j - nameStart),
-                    firstAttribute: Int32(attributes.count), attributeCount: 0, parent: parent))
+                    nameStart: Int32(truncatingIfNeeded: nameStart), nameLength: Int32(truncatingIfNeeded: j - nameStart),
+                    firstAttribute: Int32(truncatingIfNeeded: attributes.count), attributeCount: 0, parent: parent))
                 if parent >= 0 {
                     let last = nodes[Int(parent)].lastChild
                     if last >= 0 { nodes[Int(last)].nextSibling = index } else { nodes[Int(parent)].firstChild = index }
@@ -154,12 +156,12 @@ struct XMLParserCore {
                 var count: Int32 = 0
                 while true {
                     let beforeSpace = j
-                    while j < n, isSpace(buf[j]) { j += 1 }
+                    while j < n, isSpace(buf[j]) { j &+= 1 }
                     guard j < n else { throw fail(j, "document ends inside a start tag") }
                     let b = buf[j]
                     if b == Self.gt {
                         stack.append(index)
-                        j += 1
+                        j &+= 1
                         break
                     }
                     if b == Self.slash {
@@ -170,17 +172,17 @@ struct XMLParserCore {
                     }
                     guard j > beforeSpace, isNameStart(b) else { throw fail(j, "expected an attribute name") }
                     let an = j
-                    while j < n, isNameByte(buf[j]) { j += 1 }
+                    while j < n, isNameByte(buf[j]) { j &+= 1 }
                     let anEnd = j
-                    while j < n, isSpace(buf[j]) { j += 1 }
+                    while j < n, isSpace(buf[j]) { j &+= 1 }
                     guard j < n, buf[j] == Self.eq else { throw fail(j, "expected '=' after an attribute name") }
-                    j += 1
-                    while j < n, isSpace(buf[j]) { j += 1 }
+                    j &+= 1
+                    while j < n, isSpace(buf[j]) { j &+= 1 }
                     guard j < n, buf[j] == Self.quote || buf[j] == Self.apos else {
                         throw fail(j, "attribute value must be quoted")
                     }
                     let q = buf[j]
-                    j += 1
+                    j &+= 1
                     let vs = j
                     var refs = false
                     while j < n {
@@ -195,14 +197,14 @@ struct XMLParserCore {
                                 refs = true  // tab, line feed, return: normalized to spaces when read
                             }
                         }
-                        j += 1
+                        j &+= 1
                     }
                     guard j < n else { throw fail(vs, "unterminated attribute value") }
                     attributes.append(Storage.Attribute(
-                        name: .init(start: Int32(an), length: Int32(anEnd - an), hasReferences: false),
-                        value: .init(start: Int32(vs), length: Int32(j - vs), hasReferences: refs, isAttributeValue: true)))
+                        name: .init(start: Int32(truncatingIfNeeded: an), length: Int32(truncatingIfNeeded: anEnd - an), hasReferences: false),
+                        value: .init(start: Int32(truncatingIfNeeded: vs), length: Int32(truncatingIfNeeded: j - vs), hasReferences: refs, isAttributeValue: true)))
                     count += 1
-                    j += 1
+                    j &+= 1
                 }
                 nodes[Int(index)].attributeCount = count
                 i = j

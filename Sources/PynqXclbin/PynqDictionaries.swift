@@ -265,12 +265,19 @@ enum PynqDictionaries {
     /// A dictionary with fixed keys: copies share the keys and only the values are written, so making
     /// one costs a single allocation.
     struct Template {
+        let keys: ContiguousArray<String>
         let base: OrderedDictionary<String, MetaValue>
         init(_ keys: [String]) {
+            self.keys = ContiguousArray(keys)
             base = OrderedDictionary(uniqueKeys: keys, values: repeatElement(MetaValue.null, count: keys.count))
         }
         func make(_ values: MetaValue...) -> OrderedDictionary<String, MetaValue> { make(values: values) }
         func make(values: [MetaValue]) -> OrderedDictionary<String, MetaValue> {
+            // Up to 15 keys an ordered dictionary has no hash table: it shares the key array and takes the
+            // value array as it is (no copy of the template's values).
+            if keys.count == values.count, keys.count <= 15 {
+                return OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
+            }
             var d = base
             for i in values.indices { d.values[i] = values[i] }
             return d

@@ -36,9 +36,9 @@ enum PynqDictionaries {
             }
             resolved.append(m)
         }
-        annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems)
         // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
         entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems)
 
         file.ipDict = ipDictValue(entries)
         file.memDict = memDictValue(mems)
@@ -236,26 +236,51 @@ enum PynqDictionaries {
     }
 
     /// `_add_argument_memory`: `index`, register `memory`/`MBG` and stream `stream_id` from the IP layout
-    /// and the connectivity.
+    /// and the connectivity. `entries` are sorted by name (UTF-8 order) and their names are unique.
+    /// Sorted arrays and binary searches instead of hash tables: no string hashing.
     static func annotate(_ entries: inout [IPEntry], layout: [IPLayoutEntry], connections: [Connection],
                          resolved: [Int], mems: [MemoryTopologyEntry]) {
-        struct Key: Hashable { var ip: Int; var arg: Int }
-        var tags: [Key: [String]] = [:]
-        for (i, c) in connections.enumerated() {
-            tags[Key(ip: c.ipLayoutIndex, arg: c.argumentIndex), default: []].append(mems[resolved[i]].tag)
+        // Connections ordered by (IP, argument), keeping file order within a pair.
+        let order = connections.indices.sorted {
+            let a = connections[$0], b = connections[$1]
+            return (a.ipLayoutIndex, a.argumentIndex, $0) < (b.ipLayoutIndex, b.argumentIndex, $1)
         }
-        var position: [String: Int] = [:]
-        for (i, e) in entries.enumerated() { position[e.name] = i }
+        /// The memory tags of the connections of argument `arg` of IP `ip`, in file order.
+        func tags(ip: Int, arg: Int) -> [String] {
+            var low = 0, high = order.count
+            while low < high {
+                let mid = (low + high) / 2
+                let c = connections[order[mid]]
+                if (c.ipLayoutIndex, c.argumentIndex) < (ip, arg) { low = mid + 1 } else { high = mid }
+            }
+            var out: [String] = []
+            while low < order.count, connections[order[low]].ipLayoutIndex == ip,
+                  connections[order[low]].argumentIndex == arg
+            {
+                out.append(mems[resolved[order[low]]].tag)
+                low += 1
+            }
+            return out
+        }
+        func entry(named name: String) -> Int? {
+            var low = 0, high = entries.count
+            while low < high {
+                let mid = (low + high) / 2
+                if entries[mid].name.utf8.lexicographicallyPrecedes(name.utf8) { low = mid + 1 } else { high = mid }
+            }
+            return low < entries.count && entries[low].name == name ? low : nil
+        }
         for (ipIndex, ip) in layout.enumerated() where ip.type == IPLayoutEntry.kernelType {
-            guard let i = position[ip.instanceName] else { continue }
+            guard let i = entry(named: ip.instanceName) else { continue }
             entries[i].index = ipIndex
             for r in entries[i].registers.indices {
-                guard let id = entries[i].registers[r].id, let t = tags[Key(ip: ipIndex, arg: id)] else { continue }
-                entries[i].registers[r].memories = t
+                guard let id = entries[i].registers[r].id else { continue }
+                let t = tags(ip: ipIndex, arg: id)
+                if !t.isEmpty { entries[i].registers[r].memories = t }
             }
             for s in entries[i].streams.indices {
-                guard let id = entries[i].streams[s].id, let t = tags[Key(ip: ipIndex, arg: id)] else { continue }
-                entries[i].streams[s].streamTag = t.last
+                guard let id = entries[i].streams[s].id, let t = tags(ip: ipIndex, arg: id).last else { continue }
+                entries[i].streams[s].streamTag = t
             }
         }
     }

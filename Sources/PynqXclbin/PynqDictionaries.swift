@@ -14,10 +14,16 @@ import PynqMetadataCore
 enum PynqDictionaries {
     static func derive(into file: inout XclbinFile) throws {
         let uuid = file.header.uuidHex
-        let metaPart = file.source + ": xclbin section EMBEDDED_METADATA"
         let xmlKernels = file.metadata?.kernels ?? []
         let layout = file.ipLayout ?? []
-        var entries = try ipEntries(xmlKernels, uuid: uuid, part: metaPart)
+        var entries: [IPEntry]
+        do {
+            // Errors name the bare source; the section's name is added only when one is thrown.
+            entries = try ipEntries(xmlKernels, uuid: uuid, part: file.source)
+        } catch var error as MetadataError {
+            if error.part == file.source { error.part = file.source + ": xclbin section EMBEDDED_METADATA" }
+            throw error
+        }
 
         // Memories and connections.
         let mems = file.effectiveMemTopology

@@ -175,10 +175,16 @@ extension HWHDesign {
             typeString: kind == .container ? "xilinx.com:bdc:bdc:1.0" : (parsed?.pynqString ?? ""),
             bdType: bdType)
         let blockID = Int32(blocks.count)
+        let busElements = tags.descendants(.busInterface, of: module)
+        let portCount = tags.descendants(.port, of: module).count
+        // Sized once: growing these tables rehashes every name again.
+        block.portIndex.reserveCapacity(busElements.count + portCount)
+        block.physicalSignal.reserveCapacity(portCount)
 
         // Bus interfaces, each with the signals its PORTMAPs name.
         var physicalToLogical: [String: (bus: String, logical: String)] = [:]
-        for bus in tags.descendants(.busInterface, of: module) {
+        physicalToLogical.reserveCapacity(tags.descendants(.portMap, of: module).count)
+        for bus in busElements {
             guard let name = bus["NAME"] else { continue }
             let busVLNV = bus["VLNV"].map(VLNV.init)
             let kind: PortKind

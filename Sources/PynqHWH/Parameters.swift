@@ -8,10 +8,12 @@ extension HWHDesign {
     /// A Versal processing system also gets the settings packed into its configuration string.
     func parameters(of b: Int32) -> OrderedDictionary<String, MetaValue> {
         let block = blocks[Int(b)]
-        var result: OrderedDictionary<String, MetaValue> = [:]
-        for parameter in tags.descendants(.parameter, of: block.element) {
-            guard let name = parameter["NAME"], result[name] == nil else { continue }
-            result[name] = parameter["VALUE"].map(MetaValue.string) ?? .null
+        let all = tags.descendants(.parameter, of: block.element)
+        var result = OrderedDictionary<String, MetaValue>(minimumCapacity: all.count)
+        for parameter in all {
+            guard let name = parameter["NAME"] else { continue }
+            // One hash per parameter: the value is made only when the name is new (the first wins).
+            result.updateValue(forKey: name, default: parameter["VALUE"].map(MetaValue.string) ?? .null) { _ in }
         }
         if case .processingSystem(.versal) = block.kind {
             for configName in ["PS_PMC_CONFIG_INTERNAL", "PS11_CONFIG_INTERNAL"] {

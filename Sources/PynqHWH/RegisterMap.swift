@@ -39,7 +39,7 @@ extension HWHDesign {
             for register in tags.descendants(.register, of: addressBlock) {
                 guard let name = register["NAME"] else { continue }
                 let info = try runtimeRegister(register, name: name, block: block)
-                if result[name] == nil { result[name] = info }
+                result.updateValue(forKey: name, default: info) { _ in }  // the first of a name wins
             }
         }
         return result
@@ -47,38 +47,40 @@ extension HWHDesign {
 
     private func runtimeRegister(_ register: XMLElement, name: String, block: Block) throws -> RegisterInfo {
         var info = RegisterInfo(name: name, offset: 0, size: 4, access: "read-write", description: "", fields: [:])
-        let what = "MODULE \(block.name) REGISTER \(name)"
+        // Error context is made only when thrown.
+        func what() -> String { "MODULE \(block.name) REGISTER \(name)" }
         for property in register.children(named: "PROPERTY") {
             guard let key = property["NAME"] else { continue }
-            let value = property["VALUE"]
+            // VALUE is read only for the properties pynqmetadata uses (descriptions are long).
             switch key {
-            case "DESCRIPTION": info.description = value
-            case "ADDRESS_OFFSET": info.offset = try number(value, property, what, key, string2int: true)
-            case "SIZE": info.size = try number(value, property, what, key, string2int: false)
-            case "ACCESS": info.access = value
+            case "DESCRIPTION": info.description = property["VALUE"]
+            case "ADDRESS_OFFSET": info.offset = try number(property["VALUE"], property, what(), key, string2int: true)
+            case "SIZE": info.size = try number(property["VALUE"], property, what(), key, string2int: false)
+            case "ACCESS": info.access = property["VALUE"]
             default: break
             }
         }
         for field in tags.descendants(.field, of: register) {
             guard let fieldName = field["NAME"] else { continue }
-            let fieldWhat = "\(what) FIELD \(fieldName)"
+            func fieldWhat() -> String { "\(what()) FIELD \(fieldName)" }
             var lsb = 0, msb = 0
             var access: String? = "read-write"
             var description: String? = ""
             for property in tags.descendants(.property, of: field) {
                 guard let key = property["NAME"] else { continue }
-                let value = property["VALUE"]
                 switch key {
-                case "DESCRIPTION": description = value
-                case "BIT_OFFSET": lsb = try number(value, property, fieldWhat, key, string2int: false)
-                case "BIT_WIDTH": msb = lsb + (try number(value, property, fieldWhat, key, string2int: false)) - 1
-                case "ACCESS": access = value
+                case "DESCRIPTION": description = property["VALUE"]
+                case "BIT_OFFSET": lsb = try number(property["VALUE"], property, fieldWhat(), key, string2int: false)
+                case "BIT_WIDTH":
+                    msb = lsb + (try number(property["VALUE"], property, fieldWhat(), key, string2int: false)) - 1
+                case "ACCESS": access = property["VALUE"]
                 default: break
                 }
             }
-            guard info.fields[fieldName] == nil else { continue }
-            info.fields[fieldName] = FieldInfo(
-                name: fieldName, bitOffset: lsb, bitWidth: msb - lsb + 1, access: access, description: description)
+            info.fields.updateValue(
+                forKey: fieldName,
+                default: FieldInfo(name: fieldName, bitOffset: lsb, bitWidth: msb - lsb + 1, access: access,
+                                   description: description)) { _ in }
         }
         return info
     }
@@ -90,10 +92,10 @@ extension HWHDesign {
         for registers in tags.descendants(.registers, of: module) {
             for register in registers.children {
                 guard let name = register["NAME"] else { continue }
-                let what = "MODULE \(instance) REGISTER \(name)"
+                func what() -> String { "MODULE \(instance) REGISTER \(name)" }
                 func property(_ element: XMLElement, _ key: StaticString) throws -> XMLElement {
                     guard let found = element.children(named: "PROPERTY").first(where: { $0.attribute("NAME", equals: key) }) else {
-                        throw error(element, what, "has no \(key) property")
+                        throw error(element, what(), "has no \(key) property")
                     }
                     return found
                 }
@@ -102,8 +104,8 @@ extension HWHDesign {
                 let description = try property(register, "DESCRIPTION")["VALUE"]
                 var info = RegisterInfo(
                     name: name,
-                    offset: try number(offsetProperty["VALUE"], offsetProperty, what, "ADDRESS_OFFSET", string2int: true),
-                    size: try number(sizeProperty["VALUE"], sizeProperty, what, "SIZE", string2int: true),
+                    offset: try number(offsetProperty["VALUE"], offsetProperty, what(), "ADDRESS_OFFSET", string2int: true),
+                    size: try number(sizeProperty["VALUE"], sizeProperty, what(), "SIZE", string2int: true),
                     access: try property(register, "ACCESS")["VALUE"], description: description, fields: [:])
                 for fields in register.children(named: "FIELDS") {
                     for field in fields.children(named: "FIELD") {
@@ -113,8 +115,8 @@ extension HWHDesign {
                         // pynq's legacy parser gives each field its register's description.
                         info.fields[fieldName] = FieldInfo(
                             name: fieldName,
-                            bitOffset: try number(offset["VALUE"], offset, what, "BIT_OFFSET", string2int: true),
-                            bitWidth: try number(width["VALUE"], width, what, "BIT_WIDTH", string2int: true),
+                            bitOffset: try number(offset["VALUE"], offset, what(), "BIT_OFFSET", string2int: true),
+                            bitWidth: try number(width["VALUE"], width, what(), "BIT_WIDTH", string2int: true),
                             access: try property(field, "ACCESS")["VALUE"], description: description)
                     }
                 }
@@ -124,10 +126,11 @@ extension HWHDesign {
         return result
     }
 
-    private func number(_ value: String?, _ element: XMLElement, _ what: String, _ key: String, string2int: Bool) throws -> Int {
-        guard let value else { throw error(element, what, "property \(key) has no VALUE") }
+    private func number(_ value: String?, _ element: XMLElement, _ what: @autoclosure () -> String, _ key: String,
+                        string2int: Bool) throws -> Int {
+        guard let value else { throw error(element, what(), "property \(key) has no VALUE") }
         guard let n = string2int ? PythonNumbers.string2int(value) : PythonNumbers.int(value) else {
-            throw error(element, what, "property \(key) is \"\(value)\", not a number")
+            throw error(element, what(), "property \(key) is \"\(value)\", not a number")
         }
         return n
     }
@@ -137,24 +140,25 @@ extension RegisterInfo {
     /// pynq's `registers[name]` entry. `fieldKeysAccessFirst` orders field keys as `ip_dict` does
     /// (access before description); `mem_dict` puts the description first.
     func metaValue(fieldKeysAccessFirst: Bool) -> MetaValue {
-        var f: OrderedDictionary<String, MetaValue> = [:]
-        f.reserveCapacity(fields.count)
-        for (name, field) in fields {
+        // Fixed, distinct keys (fewer than 16, so no hash table): the dictionaries share the key arrays.
+        let f = OrderedDictionary(uncheckedUniqueKeys: fields.keys, values: fields.values.map { field -> MetaValue in
             let access: MetaValue = field.access.map(MetaValue.string) ?? .null
             let description: MetaValue = field.description.map(MetaValue.string) ?? .null
-            f[name] = fieldKeysAccessFirst
-                ? ["bit_offset": .int(field.bitOffset), "bit_width": .int(field.bitWidth),
-                   "access": access, "description": description]
-                : ["bit_offset": .int(field.bitOffset), "bit_width": .int(field.bitWidth),
-                   "description": description, "access": access]
-        }
-        return [
-            "address_offset": .int(offset), "size": .int(size),
-            "access": access.map(MetaValue.string) ?? .null,
-            "description": description.map(MetaValue.string) ?? .null,
-            "fields": .dict(f),
-        ]
+            return .dict(fieldKeysAccessFirst
+                ? OrderedDictionary(uncheckedUniqueKeys: Self.fieldKeysAccessFirst,
+                                    values: [.int(field.bitOffset), .int(field.bitWidth), access, description])
+                : OrderedDictionary(uncheckedUniqueKeys: Self.fieldKeysDescriptionFirst,
+                                    values: [.int(field.bitOffset), .int(field.bitWidth), description, access]))
+        })
+        return .dict(OrderedDictionary(uncheckedUniqueKeys: Self.registerKeys, values: [
+            .int(offset), .int(size), access.map(MetaValue.string) ?? .null,
+            description.map(MetaValue.string) ?? .null, .dict(f),
+        ]))
     }
+
+    private static let registerKeys: ContiguousArray = ["address_offset", "size", "access", "description", "fields"]
+    private static let fieldKeysAccessFirst: ContiguousArray = ["bit_offset", "bit_width", "access", "description"]
+    private static let fieldKeysDescriptionFirst: ContiguousArray = ["bit_offset", "bit_width", "description", "access"]
 
     /// The typed register of the overlay model.
     var register: Register {
@@ -171,9 +175,7 @@ extension RegisterInfo {
 
 extension OrderedDictionary where Key == String, Value == RegisterInfo {
     func metaValue(fieldKeysAccessFirst: Bool) -> MetaValue {
-        var d: OrderedDictionary<String, MetaValue> = [:]
-        d.reserveCapacity(count)
-        for (name, info) in self { d[name] = info.metaValue(fieldKeysAccessFirst: fieldKeysAccessFirst) }
-        return .dict(d)
+        .dict(OrderedDictionary<String, MetaValue>(
+            uncheckedUniqueKeys: keys, values: values.map { $0.metaValue(fieldKeysAccessFirst: fieldKeysAccessFirst) }))
     }
 }

@@ -22,7 +22,9 @@ struct XMLParserCore {
         if let bad = Self.firstInvalidUTF8(bytes) { throw fail(bad, "invalid UTF-8") }
         nodes.reserveCapacity(bytes.count / 64)
         attributes.reserveCapacity(bytes.count / 32)
-        try bytes.withUnsafeBufferPointer { (buf) throws(XMLError) in try scan(buf) }
+        try Self.byteClasses.withUnsafeBufferPointer { (classes) throws(XMLError) in
+            try bytes.withUnsafeBufferPointer { (buf) throws(XMLError) in try scan(buf, classes.baseAddress!) }
+        }
         return Storage(bytes: bytes, nodes: nodes, attributes: attributes, texts: texts)
     }
 
@@ -38,11 +40,33 @@ struct XMLParserCore {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
             || b == 0x5F || b == 0x3A || b == 0x2D || b == 0x2E || b >= 0x80
     }
+    /// Bits of `byteClasses`: one table load per byte instead of a chain of comparisons in the loops.
+    private static let nameByte: UInt8 = 1, nameStartByte: UInt8 = 2, spaceByte: UInt8 = 4
+    /// Bytes that end or need care in an attribute value: both quotes, `<`, `&`, tab, line feed, return.
+    private static let attributeStop: UInt8 = 8
+    /// Bytes that end or need care in character data: `<`, `&`.
+    private static let textStop: UInt8 = 16
+    private static let byteClasses: [UInt8] = (0...255).map { (v: Int) -> UInt8 in
+        let b = UInt8(v)
+        var c: UInt8 = 0
+        if isNameByte(b) { c |= nameByte }
+        if isNameStart(b) { c |= nameStartByte }
+        if isSpace(b) { c |= spaceByte }
+        if b == quote || b == apos || b == lt || b == amp || b == 0x09 || b == 0x0A || b == 0x0D { c |= attributeStop }
+        if b == lt || b == amp { c |= textStop }
+        return c
+    }
+
     @inline(__always) private static func isNameStart(_ b: UInt8) -> Bool {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b == 0x3A || b >= 0x80
     }
 
-    private mutating func scan(_ buf: UnsafeBufferPointer<UInt8>) throws(XMLError) {
+    private mutating func scan(_ buf: UnsafeBufferPointer<UInt8>, _ classes: UnsafePointer<UInt8>) throws(XMLError) {
+        // Positions, and the counts of nodes and attributes, stay below `n` (< Int32.max, checked in
+        // `parse`): they step with `&+=` and narrow to Int32 without a check.
+        @inline(__always) func isSpace(_ b: UInt8) -> Bool { classes[Int(b)] & Self.spaceByte != 0 }
+        @inline(__always) func isNameByte(_ b: UInt8) -> Bool { classes[Int(b)] & Self.nameByte != 0 }
+        @inline(__always) func isNameStart(_ b: UInt8) -> Bool { classes[Int(b)] & Self.nameStartByte != 0 }
         let n = buf.count
         var i = 0
         var stack: [Int32] = []  // open elements
@@ -54,20 +78,21 @@ struct XMLParserCore {
             if buf[i] != Self.lt {
                 // Character data up to the next '<'.
                 let start = i
-                var allSpace = true
                 var refs = false
-                while i < n, buf[i] != Self.lt {
+                while i < n, isSpace(buf[i]) { i &+= 1 }
+                let allSpace = i >= n || buf[i] == Self.lt
+                while i < n {
                     let b = buf[i]
-                    if b == Self.amp {
+                    if classes[Int(b)] & Self.textStop != 0 {
+                        if b == Self.lt { break }
                         refs = true
                         try checkReference(buf, at: i)
                     }
-                    if allSpace, !Self.isSpace(b) { allSpace = false }
-                    i += 1
+                    i &+= 1
                 }
                 if !allSpace {
                     guard let top = stack.last else { throw fail(start, "text outside the document element") }
-                    addText(to: top, Storage.Span(start: Int32(start), length: Int32(i - start), hasReferences: refs))
+                    addText(to: top, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: i - start), hasReferences: refs))
                 }
                 continue
             }
@@ -83,7 +108,7 @@ struct XMLParserCore {
                     let start = i + 9
                     let end = try skip(buf, from: start, until: "]]>", what: "CDATA section")
                     guard let top = stack.last else { throw fail(i, "CDATA outside the document element") }
-                    addText(to: top, Storage.Span(start: Int32(start), length: Int32(end - 3 - start), hasReferences: false))
+                    addText(to: top, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: end - 3 - start), hasReferences: false))
                     i = end
                 } else if hasPrefix(buf, i, "<!DOCTYPE") {
                     guard !sawRoot else { throw fail(i, "DOCTYPE after the document element") }
@@ -95,7 +120,7 @@ struct XMLParserCore {
                 // End tag.
                 let nameStart = i + 2
                 var j = nameStart
-                while j < n, Self.isNameByte(buf[j]) { j += 1 }
+                while j < n, isNameByte(buf[j]) { j &+= 1 }
                 guard let top = stack.popLast() else { throw fail(i, "end tag without a start tag") }
                 let node = nodes[Int(top)]
                 let len = j - nameStart
@@ -105,23 +130,23 @@ struct XMLParserCore {
                     let open = String(decoding: UnsafeBufferPointer(rebasing: buf[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)]), as: UTF8.self)
                     throw fail(i, "end tag does not match the open element <\(open)>")
                 }
-                while j < n, Self.isSpace(buf[j]) { j += 1 }
+                while j < n, isSpace(buf[j]) { j &+= 1 }
                 guard j < n, buf[j] == Self.gt else { throw fail(j, "expected '>' to close the end tag") }
-                nodes[Int(top)].subtreeEnd = Int32(nodes.count)
+                nodes[Int(top)].subtreeEnd = Int32(truncatingIfNeeded: nodes.count)
                 i = j + 1
             } else {
                 // Start tag.
-                guard Self.isNameStart(c) else { throw fail(i + 1, "expected an element name after '<'") }
+                guard isNameStart(c) else { throw fail(i + 1, "expected an element name after '<'") }
                 if stack.isEmpty, sawRoot { throw fail(i, "more than one document element") }
                 sawRoot = true
                 let nameStart = i + 1
                 var j = nameStart
-                while j < n, Self.isNameByte(buf[j]) { j += 1 }
-                let index = Int32(nodes.count)
+                while j < n, isNameByte(buf[j]) { j &+= 1 }
+                let index = Int32(truncatingIfNeeded: nodes.count)
                 let parent = stack.last ?? -1
                 nodes.append(Storage.Node(
-                    nameStart: Int32(nameStart), nameLength: Int32(j - nameStart),
-                    firstAttribute: Int32(attributes.count), attributeCount: 0, parent: parent))
+                    nameStart: Int32(truncatingIfNeeded: nameStart), nameLength: Int32(truncatingIfNeeded: j - nameStart),
+                    firstAttribute: Int32(truncatingIfNeeded: attributes.count), attributeCount: 0, parent: parent))
                 if parent >= 0 {
                     let last = nodes[Int(parent)].lastChild
                     if last >= 0 { nodes[Int(last)].nextSibling = index } else { nodes[Int(parent)].firstChild = index }
@@ -131,12 +156,12 @@ struct XMLParserCore {
                 var count: Int32 = 0
                 while true {
                     let beforeSpace = j
-                    while j < n, Self.isSpace(buf[j]) { j += 1 }
+                    while j < n, isSpace(buf[j]) { j &+= 1 }
                     guard j < n else { throw fail(j, "document ends inside a start tag") }
                     let b = buf[j]
                     if b == Self.gt {
                         stack.append(index)
-                        j += 1
+                        j &+= 1
                         break
                     }
                     if b == Self.slash {
@@ -145,38 +170,41 @@ struct XMLParserCore {
                         j += 2
                         break
                     }
-                    guard j > beforeSpace, Self.isNameStart(b) else { throw fail(j, "expected an attribute name") }
+                    guard j > beforeSpace, isNameStart(b) else { throw fail(j, "expected an attribute name") }
                     let an = j
-                    while j < n, Self.isNameByte(buf[j]) { j += 1 }
+                    while j < n, isNameByte(buf[j]) { j &+= 1 }
                     let anEnd = j
-                    while j < n, Self.isSpace(buf[j]) { j += 1 }
+                    while j < n, isSpace(buf[j]) { j &+= 1 }
                     guard j < n, buf[j] == Self.eq else { throw fail(j, "expected '=' after an attribute name") }
-                    j += 1
-                    while j < n, Self.isSpace(buf[j]) { j += 1 }
+                    j &+= 1
+                    while j < n, isSpace(buf[j]) { j &+= 1 }
                     guard j < n, buf[j] == Self.quote || buf[j] == Self.apos else {
                         throw fail(j, "attribute value must be quoted")
                     }
                     let q = buf[j]
-                    j += 1
+                    j &+= 1
                     let vs = j
                     var refs = false
-                    while j < n, buf[j] != q {
+                    while j < n {
                         let v = buf[j]
-                        if v == Self.lt { throw fail(j, "'<' inside an attribute value") }
-                        if v == Self.amp {
-                            refs = true
-                            try checkReference(buf, at: j)
-                        } else if v == 0x09 || v == 0x0A || v == 0x0D {
-                            refs = true  // normalized to spaces when read
+                        if classes[Int(v)] & Self.attributeStop != 0 {
+                            if v == q { break }
+                            if v == Self.lt { throw fail(j, "'<' inside an attribute value") }
+                            if v == Self.amp {
+                                refs = true
+                                try checkReference(buf, at: j)
+                            } else if v != Self.quote && v != Self.apos {
+                                refs = true  // tab, line feed, return: normalized to spaces when read
+                            }
                         }
-                        j += 1
+                        j &+= 1
                     }
                     guard j < n else { throw fail(vs, "unterminated attribute value") }
                     attributes.append(Storage.Attribute(
-                        name: .init(start: Int32(an), length: Int32(anEnd - an), hasReferences: false),
-                        value: .init(start: Int32(vs), length: Int32(j - vs), hasReferences: refs, isAttributeValue: true)))
+                        name: .init(start: Int32(truncatingIfNeeded: an), length: Int32(truncatingIfNeeded: anEnd - an), hasReferences: false),
+                        value: .init(start: Int32(truncatingIfNeeded: vs), length: Int32(truncatingIfNeeded: j - vs), hasReferences: refs, isAttributeValue: true)))
                     count += 1
-                    j += 1
+                    j &+= 1
                 }
                 nodes[Int(index)].attributeCount = count
                 i = j
@@ -260,6 +288,19 @@ struct XMLParserCore {
             let n = buf.count
             var i = 0
             while i < n {
+                // Fastest path: 32 bytes at a time while they are ASCII without NUL (a high bit or a zero
+                // byte in any of the four words stops it; the paths below then find which byte).
+                while i &+ 32 <= n {
+                    let p = UnsafeRawPointer(buf.baseAddress! + i)
+                    let a = p.loadUnaligned(as: UInt64.self), b = p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    let c = p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+                    let d = p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                    let ones: UInt64 = 0x0101_0101_0101_0101
+                    let zeros = ((a &- ones) & ~a) | ((b &- ones) & ~b) | ((c &- ones) & ~c) | ((d &- ones) & ~d)
+                    if (a | b | c | d | zeros) & 0x8080_8080_8080_8080 != 0 { break }
+                    i &+= 32
+                }
+                if i == n { break }
                 // Fast path: 8 ASCII bytes at a time.
                 if i + 8 <= n {
                     let word = UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: UInt64.self)

@@ -14,10 +14,16 @@ import PynqMetadataCore
 enum PynqDictionaries {
     static func derive(into file: inout XclbinFile) throws {
         let uuid = file.header.uuidHex
-        let metaPart = file.source + ": xclbin section EMBEDDED_METADATA"
         let xmlKernels = file.metadata?.kernels ?? []
         let layout = file.ipLayout ?? []
-        var entries = try ipEntries(xmlKernels, uuid: uuid, part: metaPart)
+        var entries: [IPEntry]
+        do {
+            // Errors name the bare source; the section's name is added only when one is thrown.
+            entries = try ipEntries(xmlKernels, uuid: uuid, part: file.source)
+        } catch var error as MetadataError {
+            if error.part == file.source { error.part = file.source + ": xclbin section EMBEDDED_METADATA" }
+            throw error
+        }
 
         // Memories and connections.
         let mems = file.effectiveMemTopology
@@ -36,9 +42,9 @@ enum PynqDictionaries {
             }
             resolved.append(m)
         }
-        annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems)
         // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
         entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems)
 
         file.ipDict = ipDictValue(entries)
         file.memDict = memDictValue(mems)
@@ -236,26 +242,51 @@ enum PynqDictionaries {
     }
 
     /// `_add_argument_memory`: `index`, register `memory`/`MBG` and stream `stream_id` from the IP layout
-    /// and the connectivity.
+    /// and the connectivity. `entries` are sorted by name (UTF-8 order) and their names are unique.
+    /// Sorted arrays and binary searches instead of hash tables: no string hashing.
     static func annotate(_ entries: inout [IPEntry], layout: [IPLayoutEntry], connections: [Connection],
                          resolved: [Int], mems: [MemoryTopologyEntry]) {
-        struct Key: Hashable { var ip: Int; var arg: Int }
-        var tags: [Key: [String]] = [:]
-        for (i, c) in connections.enumerated() {
-            tags[Key(ip: c.ipLayoutIndex, arg: c.argumentIndex), default: []].append(mems[resolved[i]].tag)
+        // Connections ordered by (IP, argument), keeping file order within a pair.
+        let order = connections.indices.sorted {
+            let a = connections[$0], b = connections[$1]
+            return (a.ipLayoutIndex, a.argumentIndex, $0) < (b.ipLayoutIndex, b.argumentIndex, $1)
         }
-        var position: [String: Int] = [:]
-        for (i, e) in entries.enumerated() { position[e.name] = i }
+        /// The memory tags of the connections of argument `arg` of IP `ip`, in file order.
+        func tags(ip: Int, arg: Int) -> [String] {
+            var low = 0, high = order.count
+            while low < high {
+                let mid = (low + high) / 2
+                let c = connections[order[mid]]
+                if (c.ipLayoutIndex, c.argumentIndex) < (ip, arg) { low = mid + 1 } else { high = mid }
+            }
+            var out: [String] = []
+            while low < order.count, connections[order[low]].ipLayoutIndex == ip,
+                  connections[order[low]].argumentIndex == arg
+            {
+                out.append(mems[resolved[order[low]]].tag)
+                low += 1
+            }
+            return out
+        }
+        func entry(named name: String) -> Int? {
+            var low = 0, high = entries.count
+            while low < high {
+                let mid = (low + high) / 2
+                if entries[mid].name.utf8.lexicographicallyPrecedes(name.utf8) { low = mid + 1 } else { high = mid }
+            }
+            return low < entries.count && entries[low].name == name ? low : nil
+        }
         for (ipIndex, ip) in layout.enumerated() where ip.type == IPLayoutEntry.kernelType {
-            guard let i = position[ip.instanceName] else { continue }
+            guard let i = entry(named: ip.instanceName) else { continue }
             entries[i].index = ipIndex
             for r in entries[i].registers.indices {
-                guard let id = entries[i].registers[r].id, let t = tags[Key(ip: ipIndex, arg: id)] else { continue }
-                entries[i].registers[r].memories = t
+                guard let id = entries[i].registers[r].id else { continue }
+                let t = tags(ip: ipIndex, arg: id)
+                if !t.isEmpty { entries[i].registers[r].memories = t }
             }
             for s in entries[i].streams.indices {
-                guard let id = entries[i].streams[s].id, let t = tags[Key(ip: ipIndex, arg: id)] else { continue }
-                entries[i].streams[s].streamTag = t.last
+                guard let id = entries[i].streams[s].id, let t = tags(ip: ipIndex, arg: id).last else { continue }
+                entries[i].streams[s].streamTag = t
             }
         }
     }
@@ -265,12 +296,19 @@ enum PynqDictionaries {
     /// A dictionary with fixed keys: copies share the keys and only the values are written, so making
     /// one costs a single allocation.
     struct Template {
+        let keys: ContiguousArray<String>
         let base: OrderedDictionary<String, MetaValue>
         init(_ keys: [String]) {
+            self.keys = ContiguousArray(keys)
             base = OrderedDictionary(uniqueKeys: keys, values: repeatElement(MetaValue.null, count: keys.count))
         }
         func make(_ values: MetaValue...) -> OrderedDictionary<String, MetaValue> { make(values: values) }
         func make(values: [MetaValue]) -> OrderedDictionary<String, MetaValue> {
+            // Up to 15 keys an ordered dictionary has no hash table: it shares the key array and takes the
+            // value array as it is (no copy of the template's values).
+            if keys.count == values.count, keys.count <= 15 {
+                return OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
+            }
             var d = base
             for i in values.indices { d.values[i] = values[i] }
             return d

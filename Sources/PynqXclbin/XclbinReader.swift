@@ -11,35 +11,48 @@ struct XclbinReader {
         let sections = try readSectionTable(count: header.numSections)
 
         // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary.
-        let prefix = sectionPrefix
         func latest(_ kind: XclbinSectionKind) -> (XclbinSection, ByteReader)? {
             guard let i = sections.lastIndex(where: { $0.kind == kind }) else { return nil }
             let s = sections[i]
-            // In range: checked by readSectionTable.
-            guard let r = try? ByteReader(bytes, offset: s.offset, length: s.size, part: prefix + s.kind.name) else {
+            // In range: checked by readSectionTable. The reader's part is the bare source; `named`
+            // adds the section's name to an error when one is thrown.
+            guard let r = try? ByteReader(bytes, offset: s.offset, length: s.size, part: source) else {
                 return nil
             }
             return (s, r)
+        }
+        func section<T>(_ kind: XclbinSectionKind, _ parse: (ByteReader) throws -> T) throws -> T? {
+            guard let (_, r) = latest(kind) else { return nil }
+            return try named(sectionPrefix + kind.name) { try parse(r) }
         }
 
         var file = XclbinFile(
             source: source, header: header.value, sections: sections, kernels: [], memories: [], streams: [],
             clocks: [], ips: [], ipDict: .emptyDict, memDict: .emptyDict, clockDict: .emptyDict)
-        if let (_, r) = latest(.memTopology) { file.memTopology = try SectionParsers.memTopology(r) }
-        if let (_, r) = latest(.groupTopology) { file.groupTopology = try SectionParsers.memTopology(r) }
-        if let (_, r) = latest(.ipLayout) { file.ipLayout = try SectionParsers.ipLayout(r) }
-        if let (_, r) = latest(.connectivity) { file.connectivity = try SectionParsers.connectivity(r) }
-        if let (_, r) = latest(.groupConnectivity) { file.groupConnectivity = try SectionParsers.connectivity(r) }
-        if let (_, r) = latest(.clockFreqTopology) { file.clockFrequencies = try SectionParsers.clockTopology(r) }
-        if let (_, r) = latest(.debugIPLayout) { file.debugIPLayout = try SectionParsers.debugIPLayout(r) }
-        if let (s, r) = latest(.embeddedMetadata) {
-            file.metadata = try EmbeddedMetadata.parse(Array(s.data), part: r.part)
+        file.memTopology = try section(.memTopology, SectionParsers.memTopology)
+        file.groupTopology = try section(.groupTopology, SectionParsers.memTopology)
+        file.ipLayout = try section(.ipLayout, SectionParsers.ipLayout)
+        file.connectivity = try section(.connectivity, SectionParsers.connectivity)
+        file.groupConnectivity = try section(.groupConnectivity, SectionParsers.connectivity)
+        file.clockFrequencies = try section(.clockFreqTopology, SectionParsers.clockTopology)
+        file.debugIPLayout = try section(.debugIPLayout, SectionParsers.debugIPLayout)
+        if let (s, _) = latest(.embeddedMetadata) {
+            file.metadata = try EmbeddedMetadata.parse(Array(s.data), part: sectionPrefix + s.kind.name)
         }
         try PynqDictionaries.derive(into: &file)
         return file
     }
 
     private var sectionPrefix: String { source + ": xclbin section " }
+
+    /// Runs `body`; a `MetadataError` it throws that names only the bare `source` as its part gets `part`
+    /// instead (others already name something more precise). Part names are built only when thrown.
+    private func named<T>(_ part: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch var error as MetadataError {
+            if error.part == source { error.part = part() }
+            throw error
+        }
+    }
 
     private func partName(_ kind: XclbinSectionKind, _ index: Int) -> String {
         "\(source): xclbin section \(kind.name) (section table entry \(index))"
@@ -48,7 +61,11 @@ struct XclbinReader {
     // MARK: header
 
     private func readHeader() throws -> (value: XclbinHeader, numSections: Int) {
-        let part = "\(source): xclbin header"
+        try named("\(source): xclbin header") { try readHeaderFields() }
+    }
+
+    private func readHeaderFields() throws -> (value: XclbinHeader, numSections: Int) {
+        let part = source  // `readHeader` names the header in errors
         let r = ByteReader(bytes, part: part)
         guard bytes.count >= 8, bytes[0..<8].elementsEqual(Xclbin.magic) else {
             let found = String(decoding: bytes.prefix(8).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: ".") },
@@ -85,7 +102,11 @@ struct XclbinReader {
     }
 
     private func readSectionTable(count: Int) throws -> [XclbinSection] {
-        let r = ByteReader(bytes, part: "\(source): xclbin section table")
+        try named("\(source): xclbin section table") { try readSectionEntries(count: count) }
+    }
+
+    private func readSectionEntries(count: Int) throws -> [XclbinSection] {
+        let r = ByteReader(bytes, part: source)
         var sections: [XclbinSection] = []
         sections.reserveCapacity(count)
         for i in 0..<count {

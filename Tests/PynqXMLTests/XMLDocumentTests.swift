@@ -115,6 +115,26 @@ import TestSupport
         #expect(XMLParserCore.firstInvalidUTF8(Array("ok ünïcödé 😀 plus more ascii text".utf8)) == nil)
     }
 
+    @Test func invalidUTF8IsFoundAtEveryPositionOfALongDocument() {
+        // Long runs of ASCII are checked 32 and 8 bytes at a time; a bad byte anywhere must still be found
+        // at its exact offset, also right after multi-byte characters.
+        for count in [8, 31, 32, 33, 64, 72] {  // ends exactly at, and just past, a 32- or 8-byte step
+            #expect(XMLParserCore.firstInvalidUTF8([UInt8](repeating: UInt8(ascii: "a"), count: count)) == nil)
+        }
+        let ascii = Array(String(repeating: "abcdefghij", count: 10).utf8)
+        let mixed = Array(String(repeating: "abcdéfghij", count: 10).utf8)
+        for text in [ascii, mixed] {
+            #expect(XMLParserCore.firstInvalidUTF8(text) == nil)
+            for position in 0..<text.count where text[position] < 0x80 {
+                for bad: UInt8 in [0, 0xFF, 0x80] {
+                    var bytes = text
+                    bytes[position] = bad
+                    #expect(XMLParserCore.firstInvalidUTF8(bytes) == position, "byte \(bad) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test func parsesEveryReferenceHWH() throws {
         for name in Reference.fileNames(withExtension: "hwh") {
             let doc = try XMLDocument(bytes: Reference.bytes(name), source: name)

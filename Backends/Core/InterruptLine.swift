@@ -1,4 +1,7 @@
-/// One interrupt line the host can wait on (a UIO device on Zynq boards).
+import PynqMetadataCore
+
+/// One interrupt line the host can wait on (a UIO device on Zynq boards, a kernel's interrupt output
+/// on the Mock device).
 public protocol InterruptLine: AnyObject, Sendable {
     /// Where the line comes from, for messages (e.g. `/dev/uio0`).
     var name: String { get }
@@ -6,6 +9,16 @@ public protocol InterruptLine: AnyObject, Sendable {
     func enable() throws
     /// Blocks until the next interrupt and returns the driver's event count.
     func waitForEvent() throws -> UInt32
+    /// Blocks until the next interrupt or until `timeout` has passed; returns the event count, or
+    /// `nil` when the time ran out. The default implementation throws `BackendError.unsupported`
+    /// (lines whose wait cannot be bounded).
+    func waitForEvent(timeout: Duration) throws -> UInt32?
+}
+
+extension InterruptLine {
+    public func waitForEvent(timeout: Duration) throws -> UInt32? {
+        throw BackendError.unsupported(backend: name, operation: "wait on this interrupt line with a timeout (wait without one)")
+    }
 }
 
 /// A backend whose device delivers PL interrupts to the host (pynq's `Interrupt`).
@@ -13,4 +26,16 @@ public protocol InterruptCapable: Backend {
     /// The line of the processor's raw interrupt number `rawIRQ` (pynq's `raw_irq`).
     /// - Throws: a typed error naming what was looked for when the line cannot be found or opened.
     func interruptLine(rawIRQ: Int) throws -> any InterruptLine
+
+    /// The interrupt output of IP `ip` itself (an HLS kernel's `interrupt` port), for devices that can
+    /// reach it without the overlay's `interrupt_pins` (the Mock device). The default implementation
+    /// throws `BackendError.unsupported`: on boards the pin is found through `interrupt_pins`.
+    func interruptLine(of ip: IPBlock) throws -> any InterruptLine
+}
+
+extension InterruptCapable {
+    public func interruptLine(of ip: IPBlock) throws -> any InterruptLine {
+        throw BackendError.unsupported(backend: kind.rawValue,
+                                       operation: "find the interrupt of \(ip.name) by IP (use its pin in the overlay's interrupt_pins)")
+    }
 }

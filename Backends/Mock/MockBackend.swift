@@ -32,6 +32,8 @@ public final class MockBackend: Backend {
     public let alignment: UInt64
     let system: SystemCalls
     private let state = Locked(State())
+    /// Levels of the processor GPIO pins (`GPIOCapable`).
+    let gpioPins = MockGPIOPins()
 
     struct State {
         var loaded: Loaded?

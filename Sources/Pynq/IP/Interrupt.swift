@@ -47,6 +47,21 @@ public final class Interrupt: Sendable {
         }
     }
 
+    /// The interrupt output of `ip` itself, delivered by the backend without `interrupt_pins` (on the
+    /// Mock device: any IP with an HLS control register; xclbin overlays have no `interrupt_pins`).
+    /// `pin` is set to the IP's name. The kernel raises it when a run completes with GIE (0x04) and an
+    /// IER bit (0x08: ap_done, ap_ready) set; the pending bit stays in ISR (0x0C) until written back.
+    /// - Throws: `InterruptError.unsupported` when the backend delivers no interrupts, or the backend's
+    ///   error (the IP has no control register; on boards, use the pin in `interrupt_pins`).
+    public init(ip: DefaultIP) throws {
+        try ip.checkLoaded()
+        guard let backend = ip.device.backend as? any InterruptCapable else {
+            throw InterruptError.unsupported(backend: ip.device.backend.kind.rawValue)
+        }
+        pin = ip.name
+        source = .line(try backend.interruptLine(of: ip.block))
+    }
+
     /// The backend's line for the `raw_irq` of `entry`.
     private static func line(_ entry: MetaValue, what: String, overlay: Overlay) throws -> Source {
         guard let raw = entry["raw_irq"]?.intValue else {
@@ -79,35 +94,67 @@ public final class Interrupt: Sendable {
 
     /// Blocks until the interrupt fires (and acknowledges it in its controllers).
     public func wait() throws {
-        try Self.wait(source)
+        try Self.wait(source, deadline: nil, pin: pin)
+    }
+
+    /// Blocks until the interrupt fires or `timeout` has passed.
+    /// - Throws: `InterruptError.timedOut` when it did not fire in time; `BackendError.unsupported`
+    ///   on lines that cannot wait with a bound (Zynq's UIO devices: use `wait()`).
+    public func wait(timeout: Duration) throws {
+        try Self.wait(source, deadline: ContinuousClock.now.advanced(by: timeout), pin: pin)
+    }
+
+    /// Suspends until the interrupt fires or `timeout` has passed (the blocking wait runs on a
+    /// Dispatch thread). Throws as `wait(timeout:)`.
+    public func wait(timeout: Duration) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        try await Self.waitOnDispatch(source, deadline: deadline, pin: pin)
     }
 
     /// Suspends until the interrupt fires; the blocking wait runs on a Dispatch thread, not on the
     /// caller's executor.
     public func wait() async throws {
+        try await Self.waitOnDispatch(source, deadline: nil, pin: pin)
+    }
+
+    private static func waitOnDispatch(_ source: Source, deadline: ContinuousClock.Instant?, pin: String) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async { [source] in
-                continuation.resume(with: Result { try Self.wait(source) })
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try Self.wait(source, deadline: deadline, pin: pin) })
             }
         }
     }
 
-    private static func wait(_ source: Source) throws {
+    private static func wait(_ source: Source, deadline: ContinuousClock.Instant?, pin: String) throws {
         switch source {
         case .line(let line):
             try line.enable()
-            _ = try line.waitForEvent()
+            guard let deadline else {
+                _ = try line.waitForEvent()
+                return
+            }
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .zero, try line.waitForEvent(timeout: left) != nil else {
+                throw InterruptError.timedOut(pin: pin, line: line.name)
+            }
         case .controller(let mmio, let index, let parent):
             let bit = UInt32(1) << UInt32(index)
             while try mmio.read(UInt32.self, at: INTC.pending) & bit == 0 {
-                try wait(parent)
+                try wait(parent, deadline: deadline, pin: pin)
             }
             try mmio.write(bit, at: INTC.acknowledge)
         }
     }
 }
 
-/// Why an interrupt could not be set up.
+extension DefaultIP {
+    /// The IP's own interrupt output (pynq's `ip.interrupt`): `Interrupt(ip: self)`.
+    public var interrupt: Interrupt {
+        get throws { try Interrupt(ip: self) }
+    }
+}
+
+/// Why an interrupt could not be set up or waited for.
 public enum InterruptError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The overlay has no interrupt pin `pin`.
     case noSuchPin(pin: String, available: [String])
@@ -115,6 +162,8 @@ public enum InterruptError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupported(backend: String)
     /// The chain from the pin to the processor is not described completely.
     case badChain(pin: String, reason: String)
+    /// A wait with a timeout ended before the interrupt fired.
+    case timedOut(pin: String, line: String)
 
     public var description: String {
         switch self {
@@ -124,6 +173,8 @@ public enum InterruptError: Error, Sendable, Hashable, CustomStringConvertible {
             return "the \(backend) backend does not deliver PL interrupts to the host (use a Zynq board)"
         case let .badChain(pin, reason):
             return "cannot wait on \(pin): \(reason)"
+        case let .timedOut(pin, line):
+            return "the interrupt \(pin) (\(line)) did not fire in time; check that the IP's interrupt is enabled (for an HLS kernel: GIE at 0x04 and IER at 0x08) and that it was started"
         }
     }
 }

@@ -1,0 +1,111 @@
+import PynqBackend
+import PynqMetadata
+import PynqMock
+import Pynq
+import Testing
+
+/// HLS kernel interrupts and GPIO on the Mock device: GIE (0x04), IER (0x08), ISR (0x0C, toggle on
+/// write) and the kernel's interrupt output delivered to `Interrupt`.
+@Suite("Mock interrupts and GPIO")
+struct MockInterruptTests {
+    static let gie = 0x04, ier = 0x08, isr = 0x0C
+
+    @Test("a run with GIE and IER set raises the interrupt; ISR holds ap_done until written back")
+    func interruptOnCompletion() async throws {
+        let (ol, _) = try vaddOverlay()
+        let (a, b, c) = try vaddBuffers(ol, count: 256)
+        let ip = try ol.ip("krnl_vadd_1")
+        let done = try ip.interrupt
+        #expect(done.pin == "krnl_vadd_1")
+        try ip.write(Self.gie, 1)
+        try ip.write(Self.ier, 1)                      // ap_done only
+        #expect(try ip.read(Self.isr) == 0)
+        _ = try ip.start(a, b, c, UInt32(256), route: .registers)
+        try await done.wait(timeout: .seconds(10))
+        #expect(try ip.read(Self.isr) == 1)
+        try expectSums(c, count: 256)
+        // The pending bit keeps the line high: a second wait returns at once, as on a board.
+        try Self.blockingWait(done)
+        // Writing the bit back clears it (toggle on write); then nothing is pending.
+        try ip.write(Self.isr, 1)
+        #expect(try ip.read(Self.isr) == 0)
+        #expect(throws: InterruptError.self) { try done.wait(timeout: .milliseconds(20)) }
+        // ap_ready too when enabled; a run started by the backend's route raises it the same way.
+        try ip.write(Self.ier, 3)
+        try c.typed(UInt32.self).fill(0)
+        try await ip.call(a, b, c, UInt32(256))
+        try await done.wait(timeout: .seconds(10))
+        #expect(try ip.read(Self.isr) == 3)
+        try expectSums(c, count: 256)
+    }
+
+    static func blockingWait(_ interrupt: Interrupt) throws { try interrupt.wait(timeout: .seconds(10)) }
+
+    @Test("without IER (or GIE) no interrupt: a wait with a timeout throws timedOut, it does not hang")
+    func noInterruptWhenDisabled() async throws {
+        let (ol, backend) = try vaddOverlay()
+        let (a, b, c) = try vaddBuffers(ol, count: 16)
+        let ip = try ol.ip("krnl_vadd_1")
+        let done = try Interrupt(ip: ip)
+        try ip.write(Self.gie, 1)
+        try await ip.call(a, b, c, UInt32(16))
+        #expect(try ip.read(Self.isr) == 0)
+        await #expect(throws: InterruptError.timedOut(pin: "krnl_vadd_1", line: "interrupt of krnl_vadd_1 (Mock)")) {
+            try await done.wait(timeout: .milliseconds(50))
+        }
+        // IER set but GIE clear: ISR records ap_done, the line stays low until GIE is set.
+        try ip.write(Self.gie, 0)
+        try ip.write(Self.ier, 1)
+        try await ip.call(a, b, c, UInt32(16))
+        #expect(try ip.read(Self.isr) == 1)
+        await #expect(throws: InterruptError.self) { try await done.wait(timeout: .milliseconds(50)) }
+        let line = try backend.mockInterruptLine(of: "krnl_vadd_1")
+        let before = line.eventCount
+        try ip.write(Self.gie, 1)
+        try await done.wait(timeout: .seconds(10))
+        #expect(line.eventCount > before)
+        // Cleared at the source, nothing is left over for the next wait.
+        try ip.write(Self.isr, 1)
+        await #expect(throws: InterruptError.self) { try await done.wait(timeout: .milliseconds(50)) }
+    }
+
+    @Test("misuse gives typed errors")
+    func misuse() throws {
+        let (ol, backend) = try vaddOverlay()
+        // xclbins have no interrupt_pins: the kernel's interrupt is reached by IP.
+        let noPin = #expect(throws: InterruptError.self) { _ = try Interrupt("krnl_vadd_1/interrupt", overlay: ol) }
+        #expect(noPin == .noSuchPin(pin: "krnl_vadd_1/interrupt", available: []))
+        #expect(throws: BackendError.self) { _ = try backend.interruptLine(rawIRQ: 121) }
+        #expect(throws: BackendError.unknownIP(name: "nope")) { _ = try backend.mockInterruptLine(of: "nope") }
+        let ip = try ol.ip("krnl_vadd_1")
+        try ol.free()
+        #expect(throws: PynqError.self) { _ = try ip.interrupt }
+        // An IP without a control register has no modelled interrupt.
+        var description = MockOverlays.kernelOpt()
+        description.ips.append(IPBlock(name: "leds", type: "xilinx.com:ip:axi_gpio:2.0", baseAddress: 0x4000_0000, addressRange: 0x1000))
+        let plain = try Overlay(image: OverlayImage(description: description, path: nil, bytes: []),
+                                device: Device(backend: MockBackend(name: "plain")))
+        let error = #expect(throws: BackendError.self) { _ = try plain.ip("leds").interrupt }
+        #expect(error?.description.contains("leds") == true)
+        #expect(throws: Never.self) { _ = try plain.ip("krnl_stream_vadd_1").interrupt }
+    }
+
+    @Test("GPIO on the Mock: outputs drive a shared level, inputs read it, misuse throws")
+    func gpio() throws {
+        let backend = MockBackend(name: "gpio")
+        let device = Device(backend: backend)
+        let out = try GPIO(userIndex: 3, direction: .output, device: device)
+        let input = try GPIO(userIndex: 3, direction: .input, device: device)
+        #expect(out.number == 3 && input.direction == .input)
+        #expect(try input.read() == 0)
+        try out.write(1)
+        #expect(try input.read() == 1)
+        backend.setGPIOLevel(0, userIndex: 3)
+        #expect(try out.read() == 0)
+        #expect(throws: BackendError.self) { try input.write(1) }
+        #expect(throws: BackendError.self) { try out.write(2) }
+        #expect(throws: BackendError.self) { _ = try GPIO(userIndex: -1, direction: .input, device: device) }
+        try out.release()
+        #expect(throws: BackendError.self) { try out.write(1) }
+    }
+}

@@ -31,9 +31,16 @@ public protocol InterruptCapable: Backend {
     /// reach it without the overlay's `interrupt_pins` (the Mock device). The default implementation
     /// throws `BackendError.unsupported`: on boards the pin is found through `interrupt_pins`.
     func interruptLine(of ip: IPBlock) throws -> any InterruptLine
+
+    /// Whether a pin of `interrupt_pins` is delivered from the IP that drives it (`interruptLine(of:)`)
+    /// rather than through its AXI interrupt controllers and the processor's IRQ: true on the Mock
+    /// device, which models kernels' interrupt outputs but not interrupt controllers. Default false.
+    var deliversPinsFromTheirIP: Bool { get }
 }
 
 extension InterruptCapable {
+    public var deliversPinsFromTheirIP: Bool { false }
+
     public func interruptLine(of ip: IPBlock) throws -> any InterruptLine {
         throw BackendError.unsupported(backend: kind.rawValue,
                                        operation: "find the interrupt of \(ip.name) by IP (use its pin in the overlay's interrupt_pins)")

@@ -9,6 +9,9 @@ extension MockBackend: InterruptCapable {
         throw BackendError.unsupported(backend: "mock", operation: "deliver raw IRQ \(rawIRQ): AXI interrupt controllers are not modelled (wait on the kernel's own interrupt: Interrupt(ip:))")
     }
 
+    /// True: a pin of `interrupt_pins` (HWH overlays) is the interrupt output of the IP that drives it.
+    public var deliversPinsFromTheirIP: Bool { true }
+
     /// The interrupt output of HLS kernel `ip` (an IP with a control register): high while its GIE
     /// (0x04, bit 0) is set and a bit of its ISR (0x0C) is pending; runs set the ISR bits enabled in
     /// IER (0x08) when they complete.

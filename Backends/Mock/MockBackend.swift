@@ -14,6 +14,9 @@ import PynqMetadataCore
 ///   (`.accounting`).
 /// - **Registers**: every IP gets a register space whose words read back what was written. Kernels
 ///   with an HLS control protocol have a control register at offset 0 (AP_IDLE after reset).
+/// - **Interrupts and GPIO**: kernels with a control register have the HLS interrupt registers (GIE,
+///   IER, ISR) and an interrupt line (`InterruptCapable`, `MockBackend+Interrupts.swift`); processor
+///   GPIO pins are shared levels (`GPIOCapable`, `MockGPIO.swift`).
 /// - **Kernels**: a `MockKernelModel` set with `setKernelModel(_:for:)` runs when AP_START is written
 ///   (by `start(_:arguments:)` or a register write); without a model a started kernel completes at
 ///   once. Streams (`dc_0` …) are FIFOs that models push to and pop from.

@@ -3,6 +3,7 @@ import PynqMetadata
 import PynqMock
 import Pynq
 import Testing
+import TestSupport
 
 /// HLS kernel interrupts and GPIO on the Mock device: GIE (0x04), IER (0x08), ISR (0x0C, toggle on
 /// write) and the kernel's interrupt output delivered to `Interrupt`.
@@ -107,5 +108,38 @@ struct MockInterruptTests {
         #expect(throws: BackendError.self) { _ = try GPIO(userIndex: -1, direction: .input, device: device) }
         try out.release()
         #expect(throws: BackendError.self) { try out.write(1) }
+    }
+
+    /// pynqz2_resizer (HWH) on the Mock with its `resize_accel_0` kernel's `interrupt` wired to input 0 of
+    /// an AXI INTC in `interrupt_pins` (the reference design leaves it unconnected; real designs wire it so).
+    static func resizerWithInterruptPin() throws -> Overlay {
+        let bit = Reference.filesDirectory.appendingPathComponent("pynqz2_resizer.bit").path
+        var description = try Overlay(bit, device: Device(backend: MockBackend(name: "read")), download: false).metadata
+        let pin: MetaValue = .dict(["controller": "axi_intc_0", "index": .int(0), "fullpath": "resize_accel_0/interrupt"])
+        var ips = try #require(description.dictionaries["ip_dict"]?.dictValue)
+        var resizer = try #require(ips["resize_accel_0"]?.dictValue)
+        resizer["interrupts"] = .dict(["interrupt": pin])
+        ips["resize_accel_0"] = .dict(resizer)
+        description.dictionaries["ip_dict"] = .dict(ips)
+        description.dictionaries["interrupt_pins"] = .dict(["resize_accel_0/interrupt": pin])
+        description.dictionaries["interrupt_controllers"] = .dict(["axi_intc_0": .dict(["parent": "", "index": .int(0), "raw_irq": .int(61)])])
+        return try Overlay(image: OverlayImage(description: description, path: bit, bytes: []),
+                           device: Device(backend: MockBackend(name: "resizer")))
+    }
+
+    @Test("HWH overlay on the Mock: the pin of interrupt_pins is the kernel's interrupt, driven through its register map")
+    func hwhPin() async throws {
+        let ol = try Self.resizerWithInterruptPin()
+        let done = try Interrupt("resize_accel_0/interrupt", overlay: ol)
+        let map = try ol.ip("resize_accel_0").registerMap
+        try map.GIER.write(field: "Enable", 1)
+        try map.IP_IER.write(field: "CHAN0_INT_EN", 1)
+        try map.CTRL.write(field: "AP_START", 1)
+        try await done.wait(timeout: .seconds(10))
+        #expect(try map.IP_ISR.read(field: "CHAN0_INT_ST") == 1)
+        #expect(try map.CTRL.read(field: "AP_IDLE") == 1)
+        try map.IP_ISR.write(1)                        // the field is read-only in the HWH; the register is toggle-on-write
+        #expect(try map.IP_ISR.read() == 0)
+        #expect(throws: InterruptError.self) { try done.wait(timeout: .milliseconds(20)) }
     }
 }

@@ -52,7 +52,7 @@ public enum GPIOError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .noSuchPin(name, available):
             return "the overlay has no GPIO pin '\(name)'; pins: \(available.isEmpty ? "none" : available.joined(separator: ", "))"
         case let .unsupported(backend):
-            return "the \(backend) backend has no processor GPIO lines (use a Zynq board)"
+            return "the \(backend) backend has no processor GPIO lines (use a Zynq board or the Mock device)"
         }
     }
 }

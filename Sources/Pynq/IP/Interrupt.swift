@@ -9,9 +9,17 @@ import PynqMetadataCore
 /// (`interrupt_controllers`) is enabled in its controller (SIE, MER), and waiting waits for the
 /// controller's own line until the pin's bit is pending (IPR), then acknowledges it (IAR), as pynq does.
 ///
+/// On the Mock device a kernel's own interrupt output is the source: `Interrupt(ip:)` / `ip.interrupt`
+/// for any IP with an HLS control register (xclbin overlays have no `interrupt_pins`), and a pin of
+/// `interrupt_pins` (HWH overlays) is the output of the IP whose `interrupts` name it (interrupt
+/// controllers are not modelled). The kernel raises it when a run completes with GIE (0x04) and an
+/// IER bit (0x08) set; write the ISR bit (0x0C) back to clear it before the next wait.
+///
 /// ```swift
 /// let done = try Interrupt("dma/mm2s_introut", overlay: ol)
 /// try await done.wait()
+/// let vadd = try ol.krnl_vadd_1.interrupt       // Mock: the kernel's own interrupt
+/// try await vadd.wait(timeout: .seconds(1))     // InterruptError.timedOut if it does not fire
 /// ```
 public final class Interrupt: Sendable {
     /// The pin's name in `interrupt_pins`.
@@ -40,11 +48,31 @@ public final class Interrupt: Sendable {
         }
         self.pin = pin
         let controller = entry["controller"]?.stringValue ?? ""
-        if controller.isEmpty {
+        if let backend = overlay.device.backend as? any InterruptCapable, backend.deliversPinsFromTheirIP,
+           let driver = Self.driver(of: entry, overlay: overlay) {
+            // The Mock device: the IP's own interrupt output stands for the whole chain.
+            source = .line(try backend.interruptLine(of: overlay.ip(driver).block))
+        } else if controller.isEmpty {
             source = try Self.line(entry, what: "pin \(pin)", overlay: overlay)
         } else {
             source = try Self.controller(controller, index: entry["index"]?.intValue ?? 0, overlay: overlay, depth: 0)
         }
+    }
+
+    /// The IP of `ip_dict` whose `interrupts` include pin `entry` (same `fullpath`, or the same
+    /// controller input), if the overlay describes one.
+    private static func driver(of entry: MetaValue, overlay: Overlay) -> String? {
+        let fullpath = entry["fullpath"]?.stringValue
+        let input = (entry["controller"]?.stringValue, entry["index"]?.intValue)
+        for (name, ip) in overlay.metadata.ipDict.dictValue ?? [:] {
+            for (_, pin) in ip["interrupts"]?.dictValue ?? [:] {
+                if let fullpath, pin["fullpath"]?.stringValue == fullpath { return name }
+                if input.0?.isEmpty == false, pin["controller"]?.stringValue == input.0, pin["index"]?.intValue == input.1 {
+                    return name
+                }
+            }
+        }
+        return nil
     }
 
     /// The interrupt output of `ip` itself, delivered by the backend without `interrupt_pins` (on the
@@ -170,7 +198,7 @@ public enum InterruptError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .noSuchPin(pin, available):
             return "the overlay has no interrupt pin '\(pin)'; pins: \(available.isEmpty ? "none" : available.joined(separator: ", "))"
         case let .unsupported(backend):
-            return "the \(backend) backend does not deliver PL interrupts to the host (use a Zynq board)"
+            return "the \(backend) backend does not deliver PL interrupts to the host (use a Zynq board or the Mock device)"
         case let .badChain(pin, reason):
             return "cannot wait on \(pin): \(reason)"
         case let .timedOut(pin, line):

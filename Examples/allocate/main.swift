@@ -24,7 +24,7 @@ do {
 
     // Writing data to the buffer:
     //   input_buffer[:] = range(5)
-    try inputBuffer.copy(from: (0..<5).map(UInt32.init))
+    try inputBuffer.assign(0..<5)
     print(inputBuffer)
 
     // Flushing the buffer to ensure the updated data is visible to the programmable logic:

@@ -129,7 +129,8 @@ extension HWHDesign {
     private func number(_ value: String?, _ element: XMLElement, _ what: @autoclosure () -> String, _ key: String,
                         string2int: Bool) throws -> Int {
         guard let value else { throw error(element, what(), "property \(key) has no VALUE") }
-        guard let n = string2int ? PythonNumbers.string2int(value) : PythonNumbers.int(value) else {
+        // pynq's `string2int`: hexadecimal when the text starts with `0x`, decimal otherwise.
+        guard let n = PythonNumbers.int(value, base: string2int && value.hasPrefix("0x") ? 16 : 10) else {
             throw error(element, what(), "property \(key) is \"\(value)\", not a number")
         }
         return n

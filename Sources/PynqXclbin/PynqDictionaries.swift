@@ -144,7 +144,7 @@ enum PynqDictionaries {
                                part: String,
                                autoBase: Bool = true) throws -> Int {
         guard let text else { throw missing(attr, of: what(), at: offset, part: part) }
-        guard let v = autoBase ? PythonInt.parseAutoBase(text) : PythonInt.parseDecimal(text) else {
+        guard let v = autoBase ? PythonNumbers.int(text, base: 0) : PythonNumbers.int(text) else {
             throw MetadataError(.badField, part: part, offset: offset,
                                 reason: "\(what()) has \(attr)=\"\(text)\", which is not a number that fits in 64 bits")
         }
@@ -223,7 +223,7 @@ enum PynqDictionaries {
                 guard inst.hasAddrRemap else { throw missing("addrRemap", of: what(), at: inst.xmlOffset, part: part) }
                 guard let baseText = inst.base else { throw missing("base", of: "the addrRemap of \(what())", at: inst.xmlOffset, part: part) }
                 // pynq skips instances whose base address is not a number (free-running kernels).
-                guard let phys = PythonInt.parseAutoBase(baseText) else { continue }
+                guard let phys = PythonNumbers.int(baseText, base: 0) else { continue }
                 guard let name = inst.name else { throw missing("name", of: what(), at: inst.xmlOffset, part: part) }
                 guard let vlnv = k.vlnv else { throw missing("vlnv", of: kname(), at: k.xmlOffset, part: part) }
                 guard let kernelName = k.name else { throw missing("name", of: kname(), at: k.xmlOffset, part: part) }
@@ -476,7 +476,7 @@ enum PynqDictionaries {
         func layoutBase(_ name: String) -> UInt64? {
             layout.first { $0.type == IPLayoutEntry.kernelType && $0.name == name }?.baseAddress
         }
-        func num(_ s: String?) -> Int { s.flatMap(PythonInt.parseAutoBase) ?? 0 }
+        func num(_ s: String?) -> Int { s.flatMap { PythonNumbers.int($0, base: 0) } ?? 0 }
         return kernels.map { k in
             let name = k.name ?? ""
             return Kernel(
@@ -491,13 +491,13 @@ enum PynqDictionaries {
                     let qualifier: KernelArgument.AddressQualifier =
                         q & 0x4 != 0 ? .stream : KernelArgument.AddressQualifier(rawValue: q) ?? .scalar
                     return KernelArgument(
-                        name: a.name ?? "", index: a.id.flatMap(PythonInt.parseDecimal) ?? -1,
+                        name: a.name ?? "", index: a.id.flatMap { PythonNumbers.int($0) } ?? -1,
                         addressQualifier: qualifier, port: a.port ?? "", offset: num(a.offset), size: num(a.size),
                         hostSize: num(a.hostSize), type: a.type ?? "")
                 },
                 instances: k.instances.map { inst in
                     let iname = inst.name ?? ""
-                    let base = inst.base.flatMap(PythonInt.parseAutoBase).map { UInt64(bitPattern: Int64($0)) }
+                    let base = inst.base.flatMap { PythonNumbers.int($0, base: 0) }.map { UInt64(bitPattern: Int64($0)) }
                     return KernelInstance(name: iname, baseAddress: base ?? layoutBase(name + ":" + iname) ?? .max)
                 })
         }
@@ -511,7 +511,7 @@ enum PynqDictionaries {
             guard c.ipLayoutIndex >= 0, c.ipLayoutIndex < layout.count else { continue }
             let ip = layout[c.ipLayoutIndex]
             guard let kernel = kernels.first(where: { $0.name == ip.kernelName }),
-                  let arg = kernel.args.first(where: { $0.id.flatMap(PythonInt.parseDecimal) == c.argumentIndex }),
+                  let arg = kernel.args.first(where: { $0.id.flatMap { PythonNumbers.int($0) } == c.argumentIndex }),
                   let port = kernel.ports.first(where: { $0.name == arg.port })
             else { continue }
             let endpoint = ip.instanceName + "." + (arg.name ?? "")

@@ -14,8 +14,8 @@ import TestSupport
     @Test(arguments: files)
     func inspectJSONMatchesPynq(name: String) throws {
         let file = try HWH.read(bytes: Reference.bytes(name), source: name)
-        let expected = try #require(ReferenceComparison.hwhView(try Reference.expected(name)))
-        let differences = ReferenceComparison.differences(file.inspectJSON(), expected)
+        let expected = try #require(PynqJSON.hwhView(try PynqJSON.expected(name)))
+        let differences = PynqJSON.differences(file.inspectJSON(), expected)
         #expect(differences.isEmpty, "\(name): \(differences.count) differences:\n\(differences.prefix(40).joined(separator: "\n"))")
     }
 }

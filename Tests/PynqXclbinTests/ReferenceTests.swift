@@ -7,10 +7,7 @@ import TestSupport
 @Suite struct XclbinReferenceTests {
     static let names = Reference.fileNames(withExtension: "xclbin")
 
-    static func expected(_ name: String) throws -> MetaValue {
-        let data = try Data(contentsOf: Reference.expectedDirectory.appendingPathComponent(name + ".json"))
-        return try PynqJSON.parse([UInt8](data))
-    }
+    static func expected(_ name: String) throws -> MetaValue { try PynqJSON.expected(name) }
 
     @Test func referenceFilesArePresent() {
         #expect(Self.names.count >= 3, "reference xclbins not found under \(Reference.filesDirectory.path)")

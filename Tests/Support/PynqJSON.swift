@@ -1,14 +1,15 @@
-import PynqMetadata
+import Foundation
+import PynqMetadataCore
 
 /// A small JSON reader to `MetaValue` (integers stay integers) and compare.py's comparison rules, so
 /// the tests check our dictionaries against pynq's JSON exactly as the shared script does.
-enum PynqJSON {
-    struct ParseError: Error, CustomStringConvertible {
-        var offset: Int
-        var description: String { "bad JSON at byte \(offset)" }
+public enum PynqJSON {
+    public struct ParseError: Error, CustomStringConvertible {
+        public var offset: Int
+        public var description: String { "bad JSON at byte \(offset)" }
     }
 
-    static func parse(_ bytes: [UInt8]) throws -> MetaValue {
+    public static func parse(_ bytes: [UInt8]) throws -> MetaValue {
         var i = 0
         let v = try value(bytes, &i)
         skipSpace(bytes, &i)
@@ -106,7 +107,7 @@ enum PynqJSON {
     }
 
     /// compare.py's `reference_view` for an xclbin: `XclBin` restricted to the dictionaries, plus the uuid.
-    static func xclbinView(_ ref: MetaValue) -> MetaValue? {
+    public static func xclbinView(_ ref: MetaValue) -> MetaValue? {
         guard let xclbin = ref["XclBin"] else { return nil }
         var view: MetaValue = .emptyDict
         if let header = ref["xclbin_header"]?.listValue, header.count == 2 { view["uuid"] = header[1] }
@@ -114,11 +115,27 @@ enum PynqJSON {
         return view
     }
 
-    static let ignored: Set<String> = ["description", "driver", "device"]
-    static let setLists: Set<String> = ["pins"]
+    /// compare.py's `reference_view` for an HWH file: `RuntimeMetadataParser` when it has an `ip_dict`,
+    /// else the legacy parser's view (partial designs).
+    public static func hwhView(_ ref: MetaValue) -> MetaValue? {
+        if let rmp = ref["RuntimeMetadataParser"], rmp["ip_dict"] != nil { return rmp }
+        for key in ref.keys.sorted() where key.hasPrefix("legacy__HWH") {
+            if let view = ref[key], view["ip_dict"] != nil { return view }
+        }
+        return nil
+    }
+
+    /// The reference JSON pynq computed for reference file `name`, with keys in pynq's order.
+    public static func expected(_ name: String) throws -> MetaValue {
+        let data = try Data(contentsOf: Reference.expectedDirectory.appendingPathComponent(name + ".json"))
+        return try parse([UInt8](data))
+    }
+
+    public static let ignored: Set<String> = ["description", "driver", "device"]
+    public static let setLists: Set<String> = ["pins"]
 
     /// compare.py's `compare`: the differences, one line each (empty when equal).
-    static func differences(_ cand: MetaValue, _ ref: MetaValue, path: String = "") -> [String] {
+    public static func differences(_ cand: MetaValue, _ ref: MetaValue, path: String = "") -> [String] {
         var out: [String] = []
         compare(cand, ref, path, &out)
         return out

@@ -89,7 +89,7 @@ let package = Package(
             name: "AlveoBench", dependencies: ["BenchSupport", "Pynq", "PynqAlveo", "PynqBackend", "PynqXclbin"],
             path: "Benchmarks/AlveoBench", swiftSettings: strict),
         .executableTarget(
-            name: "MetadataBench", dependencies: ["PynqMetadata"], path: "Benchmarks/MetadataBench",
+            name: "MetadataBench", dependencies: ["BenchSupport", "PynqMetadata"], path: "Benchmarks/MetadataBench",
             swiftSettings: strict),
         .executableTarget(
             name: "RuntimeBench", dependencies: ["BenchSupport", "Pynq", "PynqMock", "PynqBackend"], path: "Benchmarks/RuntimeBench",

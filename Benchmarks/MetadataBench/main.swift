@@ -6,25 +6,18 @@
 // Output: one tab-separated line per file: name, what was timed, runs, median ms, minimum ms.
 // With --xml-only, times only the XML parse (`XMLDocument(bytes:)`) of each .hwh file: the part of the
 // HWH reader's time that the XML parser takes.
+import BenchSupport
 import Foundation
 import PynqMetadata
 
 var arguments = Array(CommandLine.arguments.dropFirst())
-var runs = 51
-if let i = arguments.firstIndex(of: "--runs"), i + 1 < arguments.count, let n = Int(arguments[i + 1]), n > 0 {
-    runs = n
-    arguments.removeSubrange(i...(i + 1))
-}
+let runs = intOption("--runs", default: 51)
+if let i = arguments.firstIndex(of: "--runs") { arguments.removeSubrange(i...min(i + 1, arguments.count - 1)) }
 let xmlOnly = arguments.contains("--xml-only")
 arguments.removeAll { $0 == "--xml-only" }
 guard !arguments.isEmpty else {
     FileHandle.standardError.write(Data("usage: MetadataBench [--runs N] [--xml-only] FILE...\n".utf8))
     exit(2)
-}
-
-let clock = ContinuousClock()
-func milliseconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
 }
 
 var failed = false
@@ -47,16 +40,8 @@ for path in arguments {
             what = "OverlayFile.read (\(try OverlayFile.read(bytes: bytes, name: name).kind.rawValue))"
             body = { withExtendedLifetime(try OverlayFile.read(bytes: bytes, name: name)) {} }
         }
-        var times: [Double] = []
-        times.reserveCapacity(runs)
-        for _ in 0..<runs {
-            let start = clock.now
-            try body()
-            times.append(milliseconds(clock.now - start))
-        }
-        times.sort()
-        print([name, what, String(runs), String(format: "%.4f", times[runs / 2]),
-               String(format: "%.4f", times[0])].joined(separator: "\t"))
+        let times = try timeRuns(runs, body).map { $0 * 1e3 }
+        print([name, what, String(runs), format(median(times), 4), format(times.min() ?? 0, 4)].joined(separator: "\t"))
     } catch {
         FileHandle.standardError.write(Data("MetadataBench: \(name): \(error)\n".utf8))
         failed = true

@@ -428,20 +428,31 @@ enum PynqDictionaries {
     }
 
     static func memDictValue(_ mems: [MemoryTopologyEntry]) -> MetaValue {
-        var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: mems.count)
+        var values: [MetaValue] = []
+        values.reserveCapacity(mems.count)
         for (i, m) in mems.enumerated() {
             if m.isStreamConnection {
-                dict[m.tag] = .dict(streamMemoryTemplate.make(
+                values.append(.dict(streamMemoryTemplate.make(
                     .int(Int(m.type.rawValue)), .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
-                    .int(Int(m.sizeKBOrRouteID)), memoryTypeNames[Int(m.type.rawValue)], true, .int(i), .string(m.tag)))
+                    .int(Int(m.sizeKBOrRouteID)), memoryTypeNames[Int(m.type.rawValue)], true, .int(i), .string(m.tag))))
             } else {
                 let (bytes, overflow) = Int(m.sizeKBOrRouteID).multipliedReportingOverflow(by: 1024)
-                dict[m.tag] = .dict(memoryTemplate.make(
+                values.append(.dict(memoryTemplate.make(
                     .int(Int(m.type.rawValue)), .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
                     overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes),
-                    memoryTypeNames[Int(m.type.rawValue)], false, .int(i), .string(m.tag)))
+                    memoryTypeNames[Int(m.type.rawValue)], false, .int(i), .string(m.tag))))
             }
         }
+        // Tags are nearly always unique: then the keys are taken as they are (checked pairwise, for small
+        // topologies only). Otherwise a repeated tag keeps its first position and takes the last value, as
+        // in a Python dict.
+        var unique = mems.count <= 16
+        for i in mems.indices where unique {
+            for j in 0..<i where mems[j].tag == mems[i].tag { unique = false; break }
+        }
+        if unique { return .dict(OrderedDictionary(uncheckedUniqueKeys: mems.map(\.tag), values: values)) }
+        var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: mems.count)
+        for (m, value) in zip(mems, values) { dict[m.tag] = value }
         return .dict(dict)
     }
 
@@ -453,21 +464,29 @@ enum PynqDictionaries {
             let t = Int(Int8(bitPattern: c.type))
             return t < 0 && t >= -clockTypes.count ? t + clockTypes.count : t
         }
-        var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: clocks.count)
-        // Group by type in pynq's order; unknown types (where pynq raises) come last, by value.
-        var order = Array(0..<clockTypes.count)
-        if clocks.contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
-            order += Set(clocks.map(typeIndex)).filter { $0 < 0 || $0 >= clockTypes.count }.sorted()
+        // Keys are "clock0", "clock1", … in order, so they are unique: no hashing, no dictionary growth.
+        var keys: [String] = []
+        var values: [MetaValue] = []
+        keys.reserveCapacity(clocks.count)
+        values.reserveCapacity(clocks.count)
+        func add(_ c: ClockFrequencyEntry, _ name: MetaValue) {
+            let n = keys.count
+            keys.append(n < clockKeys.count ? clockKeys[n] : "clock" + String(n))
+            values.append(.dict(clockTemplate.make(.string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), name)))
         }
-        for t in order {
-            for c in clocks where typeIndex(c) == t {
-                let name = t >= 0 && t < clockTypes.count ? clockTypes[t] : "UNKNOWN(\(t))"
-                dict["clock" + String(dict.count)] = .dict(clockTemplate.make(
-                    .string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), .string(name)))
+        // Group by type in pynq's order; unknown types (where pynq raises) come last, by value.
+        for t in clockTypeNames.indices {
+            for c in clocks where typeIndex(c) == t { add(c, clockTypeNames[t]) }
+        }
+        if clocks.contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
+            for t in Set(clocks.map(typeIndex)).filter({ $0 < 0 || $0 >= clockTypes.count }).sorted() {
+                for c in clocks where typeIndex(c) == t { add(c, .string("UNKNOWN(\(t))")) }
             }
         }
-        return .dict(dict)
+        return .dict(OrderedDictionary(uncheckedUniqueKeys: keys, values: values))
     }
+    private static let clockTypeNames: [MetaValue] = clockTypes.map(MetaValue.string)
+    private static let clockKeys: [String] = (0..<16).map { "clock\($0)" }
 
     // MARK: typed kernels and streams
 

@@ -1,3 +1,4 @@
+import OrderedCollections
 import PynqMetadataCore
 
 /// The fixed header of an xclbin (`struct axlf` and its `axlf_header`).
@@ -213,7 +214,8 @@ public struct XclbinFile: Sendable {
     /// `{"uuid", "ip_dict", "mem_dict", "clock_dict"}`: what `pynq inspect --json` prints for an xclbin
     /// and what `compare.py` checks.
     public func inspectJSON() -> MetaValue {
-        .dict(["uuid": .string(header.uuidHex), "ip_dict": ipDict, "mem_dict": memDict, "clock_dict": clockDict])
+        .dict(OrderedDictionary(uncheckedUniqueKeys: inspectKeys,
+                                values: [.string(header.uuidHex), ipDict, memDict, clockDict]))
     }
 
     /// Everything the runtime needs, with pynq's dictionaries (`ip_dict`, `mem_dict`, `clock_dict`, and
@@ -227,6 +229,9 @@ public struct XclbinFile: Sendable {
             ])
     }
 }
+
+/// The keys of `inspectJSON()`, made once and shared.
+private let inspectKeys: [String] = ["uuid", "ip_dict", "mem_dict", "clock_dict"]
 
 private let hexDigits = Array("0123456789abcdef".utf8)
 

@@ -235,10 +235,21 @@ public struct XMLElement: Sendable, Hashable {
     /// Follows a path of child names (`element.path("PARAMETERS", "PARAMETER")` is XPath
     /// `PARAMETERS/PARAMETER`) and returns every match in document order.
     public func path(_ names: StaticString...) -> [XMLElement] {
+        // Walks the sibling links directly: no lazy filter, no intermediate sequences.
+        let s = storage
         var current = [self]
         for name in names {
             var next: [XMLElement] = []
-            for e in current { next.append(contentsOf: e.children(named: name)) }
+            for e in current {
+                var c = s.nodes[Int(e.index)].firstChild
+                while c >= 0 {
+                    let n = s.nodes[Int(c)]
+                    if s.equals(.init(start: n.nameStart, length: n.nameLength, hasReferences: false), name) {
+                        next.append(XMLElement(storage: s, index: c))
+                    }
+                    c = n.nextSibling
+                }
+            }
             current = next
         }
         return current

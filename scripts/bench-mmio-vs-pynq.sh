@@ -13,12 +13,8 @@ cd "$root"
 runs=7
 if [ "${1:-}" = "--runs" ]; then runs="$2"; fi
 
-venv="$root/.venv-bench"
-if ! "$venv/bin/python" -c "import pynq" 2>/dev/null; then
-  echo "bench: making $venv with pynq==4.0.0" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "pynq==4.0.0"
-fi
+. "$root/scripts/lib/pynq-venv.sh"
+pynq_venv "$root"
 
 echo "bench: building IPBench (release)" >&2
 swift build -c release --product IPBench >&2

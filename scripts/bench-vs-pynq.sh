@@ -14,12 +14,8 @@ if [ "${1:-}" = "--runs" ]; then runs="$2"; fi
 files_dir="$root/../shared/reference/files"
 [ -d "$files_dir" ] || { echo "bench: no reference files at $files_dir" >&2; exit 1; }
 
-venv="$root/.venv-bench"
-if ! "$venv/bin/python" -c "import pynq, pynqmetadata" 2>/dev/null; then
-  echo "bench: making $venv with pynq==4.0.0" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "pynq==4.0.0"
-fi
+. "$root/scripts/lib/pynq-venv.sh"
+pynq_venv "$root"
 
 echo "bench: building release binaries" >&2
 swift build -c release --product MetadataBench >&2

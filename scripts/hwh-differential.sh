@@ -13,12 +13,8 @@ cd "$root"
 first="${1:-1}" last="${2:-20}"
 files_dir="$root/../shared/reference/files"
 compare="$root/../shared/reference/compare.py"
-venv="$root/.venv-bench"
-if ! "$venv/bin/python" -c "import pynq, pynqmetadata" 2>/dev/null; then
-  echo "differential: making $venv with pynq==4.0.0" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "pynq==4.0.0"
-fi
+. "$root/scripts/lib/pynq-venv.sh"
+pynq_venv "$root"
 swift build -c release --product pynq >&2
 pynq="$(swift build -c release --show-bin-path)/pynq"
 tmp="$(mktemp -d)"

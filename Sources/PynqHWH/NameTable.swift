@@ -108,12 +108,17 @@ struct NameTable {
             i += 8
         }
         if i < n {
+            // The last 8 bytes (overlapping what was hashed) when there are that many, else byte by byte.
             var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(raw[i]) << shift
-                shift += 8
-                i += 1
+            if n >= 8 {
+                tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else {
+                var shift: UInt64 = 0
+                while i < n {
+                    tail |= UInt64(raw[i]) << shift
+                    shift += 8
+                    i += 1
+                }
             }
             h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
             h ^= h >> 29

@@ -18,17 +18,18 @@ struct TagIndex {
 
     init(_ document: XMLDocument) {
         self.document = document
-        // One pass classifies each element by its tag name's bytes (no strings, no hashing); a second
-        // fills lists sized exactly.
+        // One pass classifies each element by its tag name's bytes (no strings, no hashing); a counting
+        // sort then groups them by tag.
         var tagOfElement = [Int8](repeating: -1, count: document.elementCount)
         var counts = [Int](repeating: 0, count: Tag.allCases.count)
         document.bytes.withUnsafeBufferPointer { bytes in
-            for e in 0..<tagOfElement.count {
-                let range = document.tagNameRange(at: e)
-                let tag = Self.tag(UnsafeBufferPointer(rebasing: bytes[range]))
-                if tag >= 0 {
-                    tagOfElement[e] = Int8(tag)
-                    counts[tag] += 1
+            tagOfElement.withUnsafeMutableBufferPointer { tagOf in
+                for e in 0..<tagOf.count {
+                    let tag = Self.tag(UnsafeBufferPointer(rebasing: bytes[document.tagNameRange(at: e)]))
+                    if tag >= 0 {
+                        tagOf[e] = Int8(tag)
+                        counts[tag] += 1
+                    }
                 }
             }
         }

@@ -97,27 +97,25 @@ extension XMLElement {
         }
         return nil
     }
-}
 
-extension XMLElement {
     /// The values of attributes `first` and `second`, found in one pass over the element's attributes.
     public func attributeValues(_ first: StaticString, _ second: StaticString) -> (XMLAttributeValue?, XMLAttributeValue?) {
         let n = node
-        var a: XMLAttributeValue?, b: XMLAttributeValue?
+        var a: Storage.Span?, b: Storage.Span?
         var i = Int(n.firstAttribute)
         let end = i + Int(n.attributeCount)
         while i < end {
             let attribute = storage.attributes[i]
             if a == nil, storage.equals(attribute.name, first) {
-                a = XMLAttributeValue(storage: storage, span: attribute.value)
+                a = attribute.value
                 if b != nil { break }
             } else if b == nil, storage.equals(attribute.name, second) {
-                b = XMLAttributeValue(storage: storage, span: attribute.value)
+                b = attribute.value
                 if a != nil { break }
             }
             i += 1
         }
-        return (a, b)
+        return (a.map { XMLAttributeValue(storage: storage, span: $0) }, b.map { XMLAttributeValue(storage: storage, span: $0) })
     }
 }
 

@@ -378,14 +378,15 @@ public struct XMLSpan: Sendable, Hashable {
     }
 
     /// The span's bytes in `document` (the buffer `XMLElement.withRawAttributes` passes).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func bytes(in document: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: document[Int(start)..<Int(start) + Int(length)])
     }
 
     /// Whether the span's text is `text`. Compares bytes when there is nothing to decode.
+    @inlinable
     public func equals(_ text: StaticString, in document: UnsafeBufferPointer<UInt8>) -> Bool {
-        if hasReferences { return XMLSpan.text(of: self, in: document) == text.description }
+        if hasReferences { return string(in: document) == text.description }
         guard Int(length) == text.utf8CodeUnitCount else { return false }
         let p = text.utf8Start
         let s = Int(start)
@@ -423,15 +424,15 @@ public struct XMLRawAttribute: Sendable, Hashable {
 extension XMLElement {
     /// Calls `body` with the document's bytes and this element's attributes as byte ranges, in document
     /// order: for readers that look at many attributes without making a string for each.
-    public func withRawAttributes<R>(
-        _ body: (_ document: UnsafeBufferPointer<UInt8>, _ attributes: UnsafeBufferPointer<XMLRawAttribute>) throws -> R
-    ) rethrows -> R {
+    public func withRawAttributes(
+        _ body: (_ document: UnsafeBufferPointer<UInt8>, _ attributes: UnsafeBufferPointer<XMLRawAttribute>) -> Void
+    ) {
         let n = node
         let s = storage
-        return try s.bytes.withUnsafeBufferPointer { bytes in
-            try s.attributes.withUnsafeBufferPointer { all in
+        s.bytes.withUnsafeBufferPointer { bytes in
+            s.attributes.withUnsafeBufferPointer { all in
                 let first = Int(n.firstAttribute)
-                return try body(bytes, UnsafeBufferPointer(rebasing: all[first..<(first + Int(n.attributeCount))]))
+                body(bytes, UnsafeBufferPointer(rebasing: all[first..<(first + Int(n.attributeCount))]))
             }
         }
     }

@@ -44,9 +44,8 @@ public struct OverlayFile: Sendable {
 
     /// The kind of the file `name` with content `bytes`.
     public static func detectKind(bytes: [UInt8], name: String) throws -> OverlayFileKind {
-        let byContent = OverlayFileKind(content: bytes)
         guard let byName = OverlayFileKind(fileName: name) else {
-            guard let byContent else {
+            guard let byContent = OverlayFileKind(content: bytes) else {
                 throw MetadataError(
                     .badMagic, part: name, offset: 0,
                     reason: "not an overlay file: neither an xclbin (magic 'xclbin2'), nor a hardware hand-off (XML with an EDKSYSTEM root), nor a .bit bitstream")
@@ -54,6 +53,7 @@ public struct OverlayFile: Sendable {
             return byContent
         }
         guard byName.matches(bytes) else {
+            let byContent = OverlayFileKind(content: bytes)
             let what = byContent.map { "its content is a .\($0.rawValue) file" } ?? "its content is no overlay format"
             throw MetadataError(
                 .badMagic, part: name, offset: 0,

@@ -9,8 +9,44 @@ public enum OverlayFileKind: String, Sendable, Hashable, CaseIterable {
 
     /// The kind named by a file's extension (case-insensitive), or `nil`.
     public init?(fileName: String) {
-        guard let dot = fileName.lastIndex(of: "."), !fileName[dot...].contains("/") else { return nil }
-        self.init(rawValue: fileName[fileName.index(after: dot)...].lowercased())
+        // Byte-wise from the end (no Character or lowercasing work): the text after the last '.' that
+        // comes after the last '/'.
+        let found = fileName.utf8.withContiguousStorageIfAvailable(Self.kind(ofFileName:))
+            ?? Self.kind(ofFileName: Array(fileName.utf8))
+        guard let found else { return nil }
+        self = found
+    }
+
+    private static func kind<C: BidirectionalCollection<UInt8>>(ofFileName name: C) -> OverlayFileKind? {
+        var end = name.endIndex
+        var count = 0
+        while end != name.startIndex {
+            let before = name.index(before: end)
+            let b = name[before]
+            if b == UInt8(ascii: ".") { break }
+            if b == UInt8(ascii: "/") || count == 6 { return nil }
+            end = before
+            count += 1
+        }
+        guard end != name.startIndex else { return nil }
+        // The extension, lowercased ASCII, packed into an integer.
+        var key: UInt64 = 0
+        for b in name[end...] {
+            let lower = b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b
+            key = key << 8 | UInt64(lower)
+        }
+        switch key {
+        case packed("xclbin"): return .xclbin
+        case packed("hwh"): return .hwh
+        case packed("bit"): return .bit
+        default: return nil
+        }
+    }
+
+    private static func packed(_ s: StaticString) -> UInt64 {
+        var key: UInt64 = 0
+        for i in 0..<s.utf8CodeUnitCount { key = key << 8 | UInt64(s.utf8Start[i]) }
+        return key
     }
 
     /// The kind whose signature `bytes` start with, or `nil` when none matches: the `xclbin2` magic,
@@ -23,7 +59,10 @@ public enum OverlayFileKind: String, Sendable, Hashable, CaseIterable {
     /// then checks the rest.
     public func matches(_ bytes: [UInt8]) -> Bool {
         switch self {
-        case .xclbin: return bytes.starts(with: Self.xclbinMagic)
+        case .xclbin:
+            return bytes.count >= 8 && bytes.withUnsafeBytes {
+                $0.loadUnaligned(as: UInt64.self) == UInt64(littleEndian: 0x0032_6e69_626c_6378)  // "xclbin2\0"
+            }
         case .hwh: return Self.firstElementName(bytes) == Self.hwhRoot
         case .bit:
             guard bytes.count >= 2 else { return false }
@@ -32,7 +71,6 @@ public enum OverlayFileKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    private static let xclbinMagic: [UInt8] = Array("xclbin2\0".utf8)
     private static let hwhRoot: ArraySlice<UInt8> = ArraySlice("EDKSYSTEM".utf8)
     private static let commentOpen: [UInt8] = Array("<!--".utf8)
 

@@ -11,6 +11,12 @@ public enum PythonNumbers {
         return parse(Array(text.utf8)[...], base: base)
     }
 
+    /// `int(text, base:)` for text given as its UTF-8 bytes (already valid UTF-8).
+    public static func int(utf8 text: UnsafeBufferPointer<UInt8>, base: Int = 10) -> Int? {
+        precondition(base == 0 || base == 2 || base == 8 || base == 10 || base == 16, "base must be 0, 2, 8, 10 or 16")
+        return parse(text[...], base: base)
+    }
+
     /// Python's `float(text)`, or `nil` where Python raises `ValueError`.
     public static func float(_ text: String) -> Double? {
         var s = Substring(text)

@@ -50,23 +50,8 @@ final class Storage: Sendable {
     }
 
 
-    struct Span {
-        var start: Int32
-        var length: Int32
-        /// The span holds `&` references (or, in an attribute value, literal tabs and line breaks) that
-        /// must be decoded.
-        var hasReferences: Bool
-        /// An attribute value: literal tabs and line breaks read as spaces (XML's attribute-value
-        /// normalization, as Python's ElementTree applies it); those from character references stay.
-        var isAttributeValue = false
-    }
-
-
-    struct Attribute {
-        var name: Span
-        var value: Span
-    }
-
+    typealias Span = XMLSpan
+    typealias Attribute = XMLRawAttribute
 
     struct Text {
         var span: Span
@@ -367,4 +352,93 @@ extension XMLElement {
 
     /// The document-order positions of the element's descendants: every subtree is one contiguous run.
     public var descendantIndices: Range<Int> { (Int(index) + 1)..<Int(node.subtreeEnd) }
+}
+
+// MARK: Raw access (byte ranges, no strings)
+
+/// A byte range of an `XMLDocument`'s bytes: a name, an attribute value or a run of character data,
+/// as the parser found it (entity references not yet decoded).
+public struct XMLSpan: Sendable, Hashable {
+    /// Offset of the first byte in the document.
+    public let start: Int32
+    /// Number of bytes.
+    public let length: Int32
+    /// The span holds `&` references (or, in an attribute value, literal tabs and line breaks) that must
+    /// be decoded: its bytes are not its text. Without them the bytes are the text (valid UTF-8).
+    public let hasReferences: Bool
+    /// An attribute value: literal tabs and line breaks read as spaces (XML's attribute-value
+    /// normalization, as Python's ElementTree applies it); those from character references stay.
+    public let isAttributeValue: Bool
+
+    init(start: Int32, length: Int32, hasReferences: Bool, isAttributeValue: Bool = false) {
+        self.start = start
+        self.length = length
+        self.hasReferences = hasReferences
+        self.isAttributeValue = isAttributeValue
+    }
+
+    /// The span's bytes in `document` (the buffer `XMLElement.withRawAttributes` passes).
+    @inlinable @inline(__always)
+    public func bytes(in document: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: document[Int(start)..<Int(start) + Int(length)])
+    }
+
+    /// Whether the span's text is `text`. Compares bytes when there is nothing to decode.
+    @inlinable
+    public func equals(_ text: StaticString, in document: UnsafeBufferPointer<UInt8>) -> Bool {
+        if hasReferences { return string(in: document) == text.description }
+        guard Int(length) == text.utf8CodeUnitCount else { return false }
+        let p = text.utf8Start
+        let s = Int(start)
+        for i in 0..<Int(length) where document[s + i] != p[i] { return false }
+        return true
+    }
+
+    /// Whether two spans of the same document have the same text.
+    public func sameText(as other: XMLSpan, in document: UnsafeBufferPointer<UInt8>) -> Bool {
+        if hasReferences || other.hasReferences {
+            return XMLSpan.text(of: self, in: document) == XMLSpan.text(of: other, in: document)
+        }
+        guard length == other.length else { return false }
+        let a = Int(start), b = Int(other.start)
+        for i in 0..<Int(length) where document[a + i] != document[b + i] { return false }
+        return true
+    }
+
+    /// The span's text, entities decoded.
+    public func string(in document: UnsafeBufferPointer<UInt8>) -> String { XMLSpan.text(of: self, in: document) }
+
+    static func text(of span: XMLSpan, in document: UnsafeBufferPointer<UInt8>) -> String {
+        let raw = span.bytes(in: document)
+        if !span.hasReferences { return String(decoding: raw, as: UTF8.self) }
+        return XMLEntities.decode(raw, normalizingWhitespace: span.isAttributeValue)
+    }
+}
+
+/// An attribute as byte ranges of its document: `name` (never with references) and `value`.
+public struct XMLRawAttribute: Sendable, Hashable {
+    public let name: XMLSpan
+    public let value: XMLSpan
+}
+
+extension XMLElement {
+    /// Calls `body` with the document's bytes and this element's attributes as byte ranges, in document
+    /// order: for readers that look at many attributes without making a string for each.
+    public func withRawAttributes(
+        _ body: (_ document: UnsafeBufferPointer<UInt8>, _ attributes: UnsafeBufferPointer<XMLRawAttribute>) -> Void
+    ) {
+        let n = node
+        let s = storage
+        s.bytes.withUnsafeBufferPointer { bytes in
+            s.attributes.withUnsafeBufferPointer { all in
+                let first = Int(n.firstAttribute)
+                body(bytes, UnsafeBufferPointer(rebasing: all[first..<(first + Int(n.attributeCount))]))
+            }
+        }
+    }
+
+    /// Calls `body` with the bytes of the element's document (for `XMLSpan`s taken from it).
+    public func withDocumentBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try storage.bytes.withUnsafeBufferPointer(body)
+    }
 }

@@ -61,6 +61,23 @@ struct XMLParserCore {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b == 0x3A || b >= 0x80
     }
 
+    // MARK: word-at-a-time helpers (8 bytes per step, little-endian: the first byte is the lowest)
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// High bit set in each byte of `v` that is zero. Only the lowest flagged byte is exact (a borrow can
+    /// flag bytes above it), which is all the scans use.
+    @inline(__always) private static func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+    /// High bit set in (at least the lowest) byte of `v` that equals the byte broadcast in `b`.
+    @inline(__always) private static func equalBytes(_ v: UInt64, _ b: UInt64) -> UInt64 { zeroBytes(v ^ b) }
+    /// High bit set in (at least the lowest) byte of `v` below 0x20 (tab, line feed, return, other controls).
+    @inline(__always) private static func controlBytes(_ v: UInt64) -> UInt64 { (v &- ones &* 0x20) & ~v & highs }
+
+    private static let ltWord = ones &* UInt64(lt), ampWord = ones &* UInt64(amp)
+    private static let quoteWord = ones &* UInt64(quote), aposWord = ones &* UInt64(apos)
+    private static let spaceWord = ones &* 0x20
+
     private mutating func scan(_ buf: UnsafeBufferPointer<UInt8>, _ classes: UnsafePointer<UInt8>) throws(XMLError) {
         // Positions, and the counts of nodes and attributes, stay below `n` (< Int32.max, checked in
         // `parse`): they step with `&+=` and narrow to Int32 without a check.
@@ -68,38 +85,85 @@ struct XMLParserCore {
         @inline(__always) func isNameByte(_ b: UInt8) -> Bool { classes[Int(b)] & Self.nameByte != 0 }
         @inline(__always) func isNameStart(_ b: UInt8) -> Bool { classes[Int(b)] & Self.nameStartByte != 0 }
         let n = buf.count
+        guard let p = buf.baseAddress, n > 0 else { throw fail(0, "no document element") }
+        let raw = UnsafeRawPointer(p)
+        @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        /// The end of the name that starts at `j`: name bytes four at a time, then one at a time.
+        @inline(__always) func nameEnd(_ from: Int) -> Int {
+            var j = from
+            while j &+ 4 <= n,
+                  classes[Int(p[j])] & classes[Int(p[j &+ 1])] & classes[Int(p[j &+ 2])] & classes[Int(p[j &+ 3])]
+                    & Self.nameByte != 0 { j &+= 4 }
+            while j < n, isNameByte(p[j]) { j &+= 1 }
+            return j
+        }
+        /// Index of the first byte at or after `from` that is not a space, a tab, a line feed or a return.
+        @inline(__always) func spaceEnd(_ from: Int) -> Int {
+            var j = from
+            while true {
+                // Runs of spaces (indentation) eight at a time.
+                while j &+ 8 <= n {
+                    let other = word(j) ^ Self.spaceWord
+                    if other != 0 { j &+= other.trailingZeroBitCount &>> 3; break }
+                    j &+= 8
+                }
+                guard j < n, isSpace(p[j]) else { return j }
+                j &+= 1
+            }
+        }
         var i = 0
         var stack: [Int32] = []  // open elements
+        stack.reserveCapacity(32)
         var sawRoot = false
         // Skip a UTF-8 byte-order mark.
-        if n >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { i = 3 }
+        if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { i = 3 }
 
         while i < n {
-            if buf[i] != Self.lt {
-                // Character data up to the next '<'.
+            if p[i] != Self.lt {
+                // Character data up to the next '<'. Whitespace between tags (the common case) is skipped.
                 let start = i
+                i = spaceEnd(i)
+                if i >= n || p[i] == Self.lt { continue }
                 var refs = false
-                while i < n, isSpace(buf[i]) { i &+= 1 }
-                let allSpace = i >= n || buf[i] == Self.lt
-                while i < n {
-                    let b = buf[i]
-                    if classes[Int(b)] & Self.textStop != 0 {
-                        if b == Self.lt { break }
-                        refs = true
-                        try checkReference(buf, at: i)
+                while true {
+                    // Find the next '<' or '&', eight bytes at a time.
+                    while i &+ 8 <= n {
+                        let v = word(i)
+                        let stop = Self.equalBytes(v, Self.ltWord) | Self.equalBytes(v, Self.ampWord)
+                        if stop != 0 { i &+= stop.trailingZeroBitCount &>> 3; break }
+                        i &+= 8
                     }
+                    while i < n, classes[Int(p[i])] & Self.textStop == 0 { i &+= 1 }
+                    guard i < n, p[i] == Self.amp else { break }
+                    refs = true
+                    try checkReference(buf, at: i)
                     i &+= 1
                 }
-                if !allSpace {
-                    guard let top = stack.last else { throw fail(start, "text outside the document element") }
-                    addText(to: top, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: i - start), hasReferences: refs))
-                }
+                guard let top = stack.last else { throw fail(start, "text outside the document element") }
+                addText(to: top, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: i &- start), hasReferences: refs))
                 continue
             }
             // '<'
             guard i + 1 < n else { throw fail(i, "document ends inside a tag") }
-            let c = buf[i + 1]
-            if c == Self.question {
+            let c = p[i &+ 1]
+            if c == Self.slash {
+                // End tag.
+                let nameStart = i &+ 2
+                var j = nameEnd(nameStart)
+                guard let top = stack.popLast() else { throw fail(i, "end tag without a start tag") }
+                let node = nodes[Int(top)]
+                let len = j &- nameStart
+                guard len == Int(node.nameLength),
+                      memcmpEqual(buf, nameStart, Int(node.nameStart), len)
+                else {
+                    let open = String(decoding: UnsafeBufferPointer(rebasing: buf[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)]), as: UTF8.self)
+                    throw fail(i, "end tag does not match the open element <\(open)>")
+                }
+                if j < n, p[j] != Self.gt { j = spaceEnd(j) }
+                guard j < n, p[j] == Self.gt else { throw fail(j, "expected '>' to close the end tag") }
+                nodes[Int(top)].subtreeEnd = Int32(truncatingIfNeeded: nodes.count)
+                i = j &+ 1
+            } else if c == Self.question {
                 i = try skip(buf, from: i + 2, until: "?>", what: "processing instruction")
             } else if c == Self.bang {
                 if hasPrefix(buf, i, "<!--") {
@@ -116,36 +180,17 @@ struct XMLParserCore {
                 } else {
                     throw fail(i, "unknown markup declaration")
                 }
-            } else if c == Self.slash {
-                // End tag.
-                let nameStart = i + 2
-                var j = nameStart
-                while j < n, isNameByte(buf[j]) { j &+= 1 }
-                guard let top = stack.popLast() else { throw fail(i, "end tag without a start tag") }
-                let node = nodes[Int(top)]
-                let len = j - nameStart
-                guard len == Int(node.nameLength),
-                      memcmpEqual(buf, nameStart, Int(node.nameStart), len)
-                else {
-                    let open = String(decoding: UnsafeBufferPointer(rebasing: buf[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)]), as: UTF8.self)
-                    throw fail(i, "end tag does not match the open element <\(open)>")
-                }
-                while j < n, isSpace(buf[j]) { j &+= 1 }
-                guard j < n, buf[j] == Self.gt else { throw fail(j, "expected '>' to close the end tag") }
-                nodes[Int(top)].subtreeEnd = Int32(truncatingIfNeeded: nodes.count)
-                i = j + 1
             } else {
                 // Start tag.
                 guard isNameStart(c) else { throw fail(i + 1, "expected an element name after '<'") }
                 if stack.isEmpty, sawRoot { throw fail(i, "more than one document element") }
                 sawRoot = true
-                let nameStart = i + 1
-                var j = nameStart
-                while j < n, isNameByte(buf[j]) { j &+= 1 }
+                let nameStart = i &+ 1
+                var j = nameEnd(nameStart &+ 1)
                 let index = Int32(truncatingIfNeeded: nodes.count)
                 let parent = stack.last ?? -1
                 nodes.append(Storage.Node(
-                    nameStart: Int32(truncatingIfNeeded: nameStart), nameLength: Int32(truncatingIfNeeded: j - nameStart),
+                    nameStart: Int32(truncatingIfNeeded: nameStart), nameLength: Int32(truncatingIfNeeded: j &- nameStart),
                     firstAttribute: Int32(truncatingIfNeeded: attributes.count), attributeCount: 0, parent: parent))
                 if parent >= 0 {
                     let last = nodes[Int(parent)].lastChild
@@ -156,54 +201,62 @@ struct XMLParserCore {
                 var count: Int32 = 0
                 while true {
                     let beforeSpace = j
-                    while j < n, isSpace(buf[j]) { j &+= 1 }
+                    if j < n, isSpace(p[j]) { j = spaceEnd(j &+ 1) }
                     guard j < n else { throw fail(j, "document ends inside a start tag") }
-                    let b = buf[j]
+                    let b = p[j]
                     if b == Self.gt {
                         stack.append(index)
                         j &+= 1
                         break
                     }
                     if b == Self.slash {
-                        guard j + 1 < n, buf[j + 1] == Self.gt else { throw fail(j, "expected '/>'") }
-                        nodes[Int(index)].subtreeEnd = index + 1
-                        j += 2
+                        guard j + 1 < n, p[j &+ 1] == Self.gt else { throw fail(j, "expected '/>'") }
+                        nodes[Int(index)].subtreeEnd = index &+ 1
+                        j &+= 2
                         break
                     }
                     guard j > beforeSpace, isNameStart(b) else { throw fail(j, "expected an attribute name") }
                     let an = j
-                    while j < n, isNameByte(buf[j]) { j &+= 1 }
+                    j = nameEnd(j &+ 1)
                     let anEnd = j
-                    while j < n, isSpace(buf[j]) { j &+= 1 }
-                    guard j < n, buf[j] == Self.eq else { throw fail(j, "expected '=' after an attribute name") }
+                    if j < n, p[j] != Self.eq { j = spaceEnd(j) }
+                    guard j < n, p[j] == Self.eq else { throw fail(j, "expected '=' after an attribute name") }
                     j &+= 1
-                    while j < n, isSpace(buf[j]) { j &+= 1 }
-                    guard j < n, buf[j] == Self.quote || buf[j] == Self.apos else {
+                    if j < n, isSpace(p[j]) { j = spaceEnd(j) }
+                    guard j < n, p[j] == Self.quote || p[j] == Self.apos else {
                         throw fail(j, "attribute value must be quoted")
                     }
-                    let q = buf[j]
+                    let q = p[j]
+                    let quoteWord = q == Self.quote ? Self.quoteWord : Self.aposWord
                     j &+= 1
                     let vs = j
                     var refs = false
-                    while j < n {
-                        let v = buf[j]
-                        if classes[Int(v)] & Self.attributeStop != 0 {
-                            if v == q { break }
-                            if v == Self.lt { throw fail(j, "'<' inside an attribute value") }
-                            if v == Self.amp {
-                                refs = true
-                                try checkReference(buf, at: j)
-                            } else if v != Self.quote && v != Self.apos {
-                                refs = true  // tab, line feed, return: normalized to spaces when read
-                            }
+                    while true {
+                        // Find the closing quote, '<', '&' or a control byte, eight bytes at a time.
+                        while j &+ 8 <= n {
+                            let v = word(j)
+                            let stop = Self.equalBytes(v, quoteWord) | Self.equalBytes(v, Self.ltWord)
+                                | Self.equalBytes(v, Self.ampWord) | Self.controlBytes(v)
+                            if stop != 0 { j &+= stop.trailingZeroBitCount &>> 3; break }
+                            j &+= 8
+                        }
+                        while j < n, classes[Int(p[j])] & Self.attributeStop == 0 { j &+= 1 }
+                        guard j < n else { throw fail(vs, "unterminated attribute value") }
+                        let v = p[j]
+                        if v == q { break }
+                        if v == Self.lt { throw fail(j, "'<' inside an attribute value") }
+                        if v == Self.amp {
+                            refs = true
+                            try checkReference(buf, at: j)
+                        } else if v == 0x09 || v == 0x0A || v == 0x0D {
+                            refs = true  // tab, line feed, return: normalized to spaces when read
                         }
                         j &+= 1
                     }
-                    guard j < n else { throw fail(vs, "unterminated attribute value") }
                     attributes.append(Storage.Attribute(
-                        name: .init(start: Int32(truncatingIfNeeded: an), length: Int32(truncatingIfNeeded: anEnd - an), hasReferences: false),
-                        value: .init(start: Int32(truncatingIfNeeded: vs), length: Int32(truncatingIfNeeded: j - vs), hasReferences: refs, isAttributeValue: true)))
-                    count += 1
+                        name: .init(start: Int32(truncatingIfNeeded: an), length: Int32(truncatingIfNeeded: anEnd &- an), hasReferences: false),
+                        value: .init(start: Int32(truncatingIfNeeded: vs), length: Int32(truncatingIfNeeded: j &- vs), hasReferences: refs, isAttributeValue: true)))
+                    count &+= 1
                     j &+= 1
                 }
                 nodes[Int(index)].attributeCount = count

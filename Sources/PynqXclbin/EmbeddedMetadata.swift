@@ -105,15 +105,23 @@ public struct EmbeddedMetadata: Sendable, Hashable {
 
     /// Parses the XML of an EMBEDDED_METADATA section. `part` names the section in errors.
     static func parse(_ bytes: [UInt8], part: String) throws -> EmbeddedMetadata {
-        let document: XMLDocument
+        EmbeddedMetadata(root: try document(bytes, part: part).root)
+    }
+
+    /// The XML document of an EMBEDDED_METADATA section, or an error naming `part`.
+    static func document(_ bytes: [UInt8], part: String) throws -> XMLDocument {
         do {
-            document = try XMLDocument(bytes: bytes, source: part)
+            return try XMLDocument(bytes: bytes, source: part)
         } catch {
             throw MetadataError(.badText, part: part, offset: error.offset,
                                 reason: "the embedded XML metadata is not readable: \(error.reason)")
         }
+    }
+
+    /// The kernels under `platform/device/core` of a parsed EMBEDDED_METADATA document.
+    init(root: XMLElement) {
         var kernels: [Kernel] = []
-        for k in document.root.path("platform", "device", "core", "kernel") {
+        for k in root.path("platform", "device", "core", "kernel") {
             var ports: [Port] = []
             var args: [Arg] = []
             var instances: [Instance] = []
@@ -136,6 +144,6 @@ public struct EmbeddedMetadata: Sendable, Hashable {
             kernels.append(Kernel(name: k["name"], vlnv: k["vlnv"], hwControlProtocol: k["hwControlProtocol"],
                                   ports: ports, args: args, instances: instances, xmlOffset: k.byteOffset))
         }
-        return EmbeddedMetadata(kernels: kernels)
+        self.kernels = kernels
     }
 }

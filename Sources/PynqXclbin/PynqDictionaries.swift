@@ -1,5 +1,6 @@
 import OrderedCollections
 import PynqMetadataCore
+import PynqXML
 
 /// pynq 4.0.0's `XclBin` dictionaries (`ip_dict`, `mem_dict`, `clock_dict`) and the typed model, derived
 /// from the parsed sections. Follows pynq's rules, including its quirks: Python number parsing of the
@@ -12,14 +13,17 @@ import PynqMetadataCore
 /// above 9, clock types above 3) this names the type `UNKNOWN(n)` instead, so that files XRT accepts
 /// stay readable.
 enum PynqDictionaries {
-    static func derive(into file: inout XclbinFile) throws {
-        let uuid = file.header.uuidHex
-        let xmlKernels = file.metadata?.kernels ?? []
+    /// `metadata`: the root element of EMBEDDED_METADATA's XML, if the file has one.
+    static func derive(into file: inout XclbinFile, metadata: XMLElement?) throws {
+        let uuid = file.uuidHex
         let layout = file.ipLayout ?? []
+        let xmlKernels = metadata.map(KernelSpans.kernels(of:)) ?? []
         var entries: [IPEntry]
         do {
             // Errors name the bare source; the section's name is added only when one is thrown.
-            entries = try ipEntries(xmlKernels, uuid: uuid, part: file.source)
+            entries = metadata == nil ? [] : try metadata!.withDocumentBytes { doc in
+                try ipEntries(xmlKernels, doc: doc, uuid: uuid, part: file.source)
+            }
         } catch var error as MetadataError {
             if error.part == file.source { error.part = file.source + ": xclbin section EMBEDDED_METADATA" }
             throw error
@@ -50,8 +54,8 @@ enum PynqDictionaries {
         file.memDict = memDictValue(mems)
         file.clockDict = clockDictValue(file.clockFrequencies ?? [])
 
-        // Typed model.
-        file.kernels = typedKernels(xmlKernels, layout: layout)
+        // Typed model (the kernels are made when asked for).
+        file.kernelStorage = metadata.map { .derived($0, layout) } ?? .value([])
         var memories: [MemoryBank] = []
         var streams: [StreamConnection] = []
         memories.reserveCapacity(mems.count)
@@ -59,8 +63,10 @@ enum PynqDictionaries {
             if m.isStreamConnection {
                 var s = StreamConnection(index: i, tag: m.tag, used: m.used != 0, source: nil, sink: nil,
                                          routeID: m.sizeKBOrRouteID, flowID: m.baseAddressOrFlowID)
-                endpoints(of: i, kernels: xmlKernels, layout: layout, connections: connections, resolved: resolved,
-                          into: &s)
+                metadata?.withDocumentBytes { doc in
+                    endpoints(of: i, kernels: xmlKernels, doc: doc, layout: layout, connections: connections,
+                              resolved: resolved, into: &s)
+                }
                 streams.append(s)
             } else {
                 memories.append(MemoryBank(
@@ -152,28 +158,48 @@ enum PynqDictionaries {
     }
 
     /// `_xclxml_to_ip_dict`: one entry per instance with a numeric control address, in insertion order.
-    static func ipEntries(_ kernels: [EmbeddedMetadata.Kernel], uuid: String, part: String) throws -> [IPEntry] {
+    /// `doc` holds the bytes the kernels' spans point into.
+    static func ipEntries(_ kernels: [KernelSpans], doc: UnsafeBufferPointer<UInt8>, uuid: String,
+                          part: String) throws -> [IPEntry] {
+        func text(_ span: XMLSpan) -> String { span.string(in: doc) }
+        func number(_ span: XMLSpan?, _ attr: String, of what: @autoclosure () -> String, at offset: Int,
+                    autoBase: Bool = true) throws -> Int {
+            guard let span else { throw missing(attr, of: what(), at: offset, part: part) }
+            let base = autoBase ? 0 : 10
+            let value = span.hasReferences
+                ? PythonNumbers.int(text(span), base: base) : PythonNumbers.int(utf8: span.bytes(in: doc), base: base)
+            guard let value else {
+                throw MetadataError(.badField, part: part, offset: offset,
+                                    reason: "\(what()) has \(attr)=\"\(text(span))\", which is not a number that fits in 64 bits")
+            }
+            return value
+        }
+        func `is`(_ span: XMLSpan?, _ value: StaticString) -> Bool { span?.equals(value, in: doc) ?? false }
+
         var entries: [IPEntry] = []
-        var position: [String: Int] = [:]
         for k in kernels {
-            func kname() -> String { "kernel \(k.name.map { "'\($0)'" } ?? "(unnamed)")" }
-            let proto = k.hwControlProtocol ?? "s_axilite"
+            func kname() -> String { "kernel \(k.name.map { "'\(text($0))'" } ?? "(unnamed)")" }
+            let proto = k.hwControlProtocol.map(text) ?? "s_axilite"
             // Ports by mode; a later port with the same name replaces an earlier one, as in a Python dict.
-            var slaves: [(name: String, port: EmbeddedMetadata.Port)] = []
-            for p in k.ports where p.mode == "slave" {
+            var slaves: [(name: XMLSpan, port: KernelSpans.Port)] = []
+            var readOnly: [XMLSpan] = []
+            var writeOnly: [XMLSpan] = []
+            for p in k.ports where `is`(p.mode, "slave") {
                 guard let n = p.name else { throw missing("name", of: "a slave port of \(kname())", at: p.xmlOffset, part: part) }
-                if let i = slaves.firstIndex(where: { $0.name == n }) { slaves[i].port = p } else { slaves.append((n, p)) }
+                if let i = slaves.firstIndex(where: { $0.name.sameText(as: n, in: doc) }) { slaves[i].port = p } else {
+                    slaves.append((n, p))
+                }
             }
             if slaves.isEmpty { continue }
-            var readOnly: [String] = []
-            var writeOnly: [String] = []
-            for p in k.ports where p.mode == "master" || p.mode == "read_only" || p.mode == "write_only" {
+            for p in k.ports {
+                let readOnlyPort = `is`(p.mode, "read_only"), writeOnlyPort = !readOnlyPort && `is`(p.mode, "write_only")
+                guard readOnlyPort || writeOnlyPort || `is`(p.mode, "master") else { continue }
                 guard let n = p.name else { throw missing("name", of: "a port of \(kname())", at: p.xmlOffset, part: part) }
-                if p.mode == "read_only" { readOnly.append(n) } else if p.mode == "write_only" { writeOnly.append(n) }
+                if readOnlyPort { readOnly.append(n) } else if writeOnlyPort { writeOnly.append(n) }
             }
             var addrSize = Int.min
             for (n, p) in slaves {
-                addrSize = max(addrSize, try number(p.range, "range", of: "port '\(n)' of \(kname())", at: p.xmlOffset, part: part))
+                addrSize = max(addrSize, try number(p.range, "range", of: "port '\(text(n))' of \(kname())", at: p.xmlOffset))
             }
 
             var registers: [RegisterEntry] = []
@@ -183,56 +209,60 @@ enum PynqDictionaries {
             }
             var streams: [StreamEntry] = []
             for a in k.args {
-                func what() -> String { "argument \(a.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname())" }
-                let q = try number(a.addressQualifier, "addressQualifier", of: what(), at: a.xmlOffset, part: part)
+                func what() -> String { "argument \(a.name.map { "'\(text($0))'" } ?? "(unnamed)") of \(kname())" }
+                let q = try number(a.addressQualifier, "addressQualifier", of: what(), at: a.xmlOffset)
                 if q & 0x4 == 0 {
-                    guard let name = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
-                    let offset = try number(a.offset, "offset", of: what(), at: a.xmlOffset, part: part)
-                    let size = try number(a.size, "size", of: what(), at: a.xmlOffset, part: part)
+                    guard let nameSpan = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
+                    let offset = try number(a.offset, "offset", of: what(), at: a.xmlOffset)
+                    let size = try number(a.size, "size", of: what(), at: a.xmlOffset)
                     let (bits, overflow) = size.multipliedReportingOverflow(by: 8)
                     if overflow {
                         throw MetadataError(.badField, part: part, offset: a.xmlOffset, reason: "\(what()) has an impossible size \(size)")
                     }
-                    let hostSize = try number(a.hostSize, "hostSize", of: what(), at: a.xmlOffset, part: part)
+                    let hostSize = try number(a.hostSize, "hostSize", of: what(), at: a.xmlOffset)
                     guard let type = a.type else { throw missing("type", of: what(), at: a.xmlOffset, part: part) }
-                    let id = try number(a.id, "id", of: what(), at: a.xmlOffset, part: part, autoBase: false)
+                    let id = try number(a.id, "id", of: what(), at: a.xmlOffset, autoBase: false)
+                    let name = text(nameSpan)
                     let r = RegisterEntry(name: name, isControl: false, offset: offset, size: bits, hostSize: hostSize,
-                                          type: type, id: id)
+                                          type: text(type), id: id)
                     if let i = registers.firstIndex(where: { $0.name == name }) { registers[i] = r } else { registers.append(r) }
                 } else {
                     guard let port = a.port else { throw missing("port", of: what(), at: a.xmlOffset, part: part) }
                     let direction: String
-                    if readOnly.contains(port) { direction = "input" } else if writeOnly.contains(port) {
+                    if readOnly.contains(where: { $0.sameText(as: port, in: doc) }) { direction = "input" } else if
+                        writeOnly.contains(where: { $0.sameText(as: port, in: doc) }) {
                         direction = "output"
                     } else {
                         throw MetadataError(
                             .badField, part: part, offset: a.xmlOffset,
-                            reason: "stream \(what()) uses port '\(port)', which is neither read_only nor write_only; its direction cannot be determined")
+                            reason: "stream \(what()) uses port '\(text(port))', which is neither read_only nor write_only; its direction cannot be determined")
                     }
                     var id: Int? = nil
-                    if let sid = a.id, !sid.isEmpty {
-                        id = try number(sid, "id", of: what(), at: a.xmlOffset, part: part, autoBase: false)
+                    if let sid = a.id, sid.length > 0 {
+                        id = try number(sid, "id", of: what(), at: a.xmlOffset, autoBase: false)
                     }
-                    guard let name = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
-                    let s = StreamEntry(name: name, id: id, type: a.type, direction: direction)
+                    guard let nameSpan = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
+                    let name = text(nameSpan)
+                    let s = StreamEntry(name: name, id: id, type: a.type.map(text), direction: direction)
                     if let i = streams.firstIndex(where: { $0.name == name }) { streams[i] = s } else { streams.append(s) }
                 }
             }
             for inst in k.instances {
-                func what() -> String { "instance \(inst.name.map { "'\($0)'" } ?? "(unnamed)") of \(kname())" }
+                func what() -> String { "instance \(inst.name.map { "'\(text($0))'" } ?? "(unnamed)") of \(kname())" }
                 guard inst.hasAddrRemap else { throw missing("addrRemap", of: what(), at: inst.xmlOffset, part: part) }
                 guard let baseText = inst.base else { throw missing("base", of: "the addrRemap of \(what())", at: inst.xmlOffset, part: part) }
                 // pynq skips instances whose base address is not a number (free-running kernels).
-                guard let phys = PythonNumbers.int(baseText, base: 0) else { continue }
-                guard let name = inst.name else { throw missing("name", of: what(), at: inst.xmlOffset, part: part) }
+                let base = baseText.hasReferences
+                    ? PythonNumbers.int(text(baseText), base: 0) : PythonNumbers.int(utf8: baseText.bytes(in: doc), base: 0)
+                guard let phys = base else { continue }
+                guard let nameSpan = inst.name else { throw missing("name", of: what(), at: inst.xmlOffset, part: part) }
                 guard let vlnv = k.vlnv else { throw missing("vlnv", of: kname(), at: k.xmlOffset, part: part) }
                 guard let kernelName = k.name else { throw missing("name", of: kname(), at: k.xmlOffset, part: part) }
-                let e = IPEntry(name: name, physAddr: phys, addrRange: addrSize, type: vlnv, controlProtocol: proto,
-                                registers: registers, streams: streams, uuid: uuid, cuName: kernelName + ":" + name)
-                if let i = position[name] { entries[i] = e } else {
-                    position[name] = entries.count
-                    entries.append(e)
-                }
+                let name = text(nameSpan)
+                let e = IPEntry(name: name, physAddr: phys, addrRange: addrSize, type: text(vlnv), controlProtocol: proto,
+                                registers: registers, streams: streams, uuid: uuid, cuName: text(kernelName) + ":" + name)
+                // Instance names are few: a linear search, no hashing.
+                if let i = entries.firstIndex(where: { $0.name == name }) { entries[i] = e } else { entries.append(e) }
             }
         }
         // cu_index: order of physical addresses (stable).
@@ -524,17 +554,31 @@ enum PynqDictionaries {
 
     /// Source and sink of stream connection `memIndex`: the output and input stream arguments that
     /// CONNECTIVITY wires to it.
-    static func endpoints(of memIndex: Int, kernels: [EmbeddedMetadata.Kernel], layout: [IPLayoutEntry],
-                          connections: [Connection], resolved: [Int], into s: inout StreamConnection) {
+    static func endpoints(of memIndex: Int, kernels: [KernelSpans], doc: UnsafeBufferPointer<UInt8>,
+                          layout: [IPLayoutEntry], connections: [Connection], resolved: [Int],
+                          into s: inout StreamConnection) {
+        func argumentIndex(_ a: KernelSpans.Arg) -> Int? {
+            guard let id = a.id else { return nil }
+            return id.hasReferences ? PythonNumbers.int(id.string(in: doc)) : PythonNumbers.int(utf8: id.bytes(in: doc))
+        }
         for (i, c) in connections.enumerated() where resolved[i] == memIndex {
             guard c.ipLayoutIndex >= 0, c.ipLayoutIndex < layout.count else { continue }
             let ip = layout[c.ipLayoutIndex]
-            guard let kernel = kernels.first(where: { $0.name == ip.kernelName }),
-                  let arg = kernel.args.first(where: { $0.id.flatMap { PythonNumbers.int($0) } == c.argumentIndex }),
-                  let port = kernel.ports.first(where: { $0.name == arg.port })
+            let kernelName = ip.kernelName
+            guard let kernel = kernels.first(where: { $0.name?.string(in: doc) == kernelName }),
+                  let arg = kernel.args.first(where: { argumentIndex($0) == c.argumentIndex }),
+                  // As Python compares two missing names: equal.
+                  let port = kernel.ports.first(where: {
+                      switch ($0.name, arg.port) {
+                      case (nil, nil): return true
+                      case let (a?, b?): return a.sameText(as: b, in: doc)
+                      default: return false
+                      }
+                  })
             else { continue }
-            let endpoint = ip.instanceName + "." + (arg.name ?? "")
-            if port.mode == "write_only" { s.source = endpoint } else if port.mode == "read_only" { s.sink = endpoint }
+            let endpoint = ip.instanceName + "." + (arg.name?.string(in: doc) ?? "")
+            if port.mode?.equals("write_only", in: doc) == true { s.source = endpoint }
+            else if port.mode?.equals("read_only", in: doc) == true { s.sink = endpoint }
         }
     }
 }

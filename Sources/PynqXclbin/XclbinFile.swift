@@ -1,5 +1,6 @@
 import OrderedCollections
 import PynqMetadataCore
+import PynqXML
 
 /// The fixed header of an xclbin (`struct axlf` and its `axlf_header`).
 public struct XclbinHeader: Sendable, Hashable {
@@ -116,11 +117,13 @@ public struct IPLayoutEntry: Sendable, Hashable {
     public static let kernelType: UInt32 = 1
     /// The part of `name` after the first `:` (the instance), as pynq takes it.
     public var instanceName: String {
-        guard let colon = name.firstIndex(of: ":") else { return "" }
-        return String(name[name.index(after: colon)...])
+        guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return "" }
+        return String(name[name.utf8.index(after: colon)...])
     }
     /// The part of `name` before the first `:` (the kernel).
-    public var kernelName: String { String(name[..<(name.firstIndex(of: ":") ?? name.endIndex)]) }
+    public var kernelName: String {
+        String(name[..<(name.utf8.firstIndex(of: UInt8(ascii: ":")) ?? name.endIndex)])
+    }
 }
 
 /// An entry of CLOCK_FREQ_TOPOLOGY (`struct clock_freq`).
@@ -178,11 +181,28 @@ public struct XclbinFile: Sendable {
     public var groupConnectivity: [Connection]?
     public var clockFrequencies: [ClockFrequencyEntry]?
     public var debugIPLayout: [DebugIPEntry]?
-    /// EMBEDDED_METADATA as read from its XML.
-    public var metadata: EmbeddedMetadata?
+    /// EMBEDDED_METADATA as read from its XML (made from the parsed XML when asked for).
+    public var metadata: EmbeddedMetadata? {
+        get {
+            switch metadataStorage {
+            case .value(let value): return value
+            case .xml(let root): return EmbeddedMetadata(root: root)
+            }
+        }
+        set { metadataStorage = .value(newValue) }
+    }
 
-    /// Typed values.
-    public var kernels: [Kernel]
+    /// Typed values. The kernels are made from EMBEDDED_METADATA and the IP layout when asked for.
+    public var kernels: [Kernel] {
+        get {
+            switch kernelStorage {
+            case .value(let value): return value
+            case .derived(let root, let layout):
+                return PynqDictionaries.typedKernels(EmbeddedMetadata(root: root).kernels, layout: layout)
+            }
+        }
+        set { kernelStorage = .value(newValue) }
+    }
     public var memories: [MemoryBank]
     public var streams: [StreamConnection]
     public var clocks: [PynqMetadataCore.Clock]
@@ -193,6 +213,29 @@ public struct XclbinFile: Sendable {
     public var ipDict: MetaValue
     public var memDict: MetaValue
     public var clockDict: MetaValue
+
+    /// Where `metadata` comes from: a value, or the root of EMBEDDED_METADATA's parsed XML.
+    enum MetadataStorage: Sendable {
+        case value(EmbeddedMetadata?)
+        case xml(XMLElement)
+    }
+    var metadataStorage = MetadataStorage.value(nil)
+
+    /// Where `kernels` come from: a value, or EMBEDDED_METADATA's XML and the IP layout as read.
+    enum KernelStorage: Sendable {
+        case value([Kernel])
+        case derived(XMLElement, [IPLayoutEntry])
+    }
+    var kernelStorage = KernelStorage.value([])
+
+    /// `header.uuidHex` as made while reading, for the `header.uuid` it was made from.
+    var uuidHexCache: (uuid: [UInt8], hex: String)?
+
+    /// `header.uuidHex`, made once per read.
+    var uuidHex: String {
+        if let cache = uuidHexCache, cache.uuid == header.uuid { return cache.hex }
+        return header.uuidHex
+    }
 
     /// The last section of `kind`, if any.
     public func section(_ kind: XclbinSectionKind) -> XclbinSection? { sections.last { $0.kind == kind } }
@@ -215,7 +258,7 @@ public struct XclbinFile: Sendable {
     /// and what `compare.py` checks.
     public func inspectJSON() -> MetaValue {
         .dict(OrderedDictionary(uncheckedUniqueKeys: inspectKeys,
-                                values: [.string(header.uuidHex), ipDict, memDict, clockDict]))
+                                values: [.string(uuidHex), ipDict, memDict, clockDict]))
     }
 
     /// Everything the runtime needs, with pynq's dictionaries (`ip_dict`, `mem_dict`, `clock_dict`, and

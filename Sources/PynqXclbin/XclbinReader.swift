@@ -1,4 +1,5 @@
 import PynqMetadataCore
+import PynqXML
 
 /// Reads the header, the section table and the sections of an xclbin; then derives the typed model
 /// and pynq's dictionaries (`PynqDictionaries`). Every size, count and offset is checked before use.
@@ -27,8 +28,9 @@ struct XclbinReader {
         }
 
         var file = XclbinFile(
-            source: source, header: header.value, sections: sections, kernels: [], memories: [], streams: [],
+            source: source, header: header.value, sections: sections, memories: [], streams: [],
             clocks: [], ips: [], ipDict: .emptyDict, memDict: .emptyDict, clockDict: .emptyDict)
+        file.uuidHexCache = (header.value.uuid, header.value.uuidHex)
         file.memTopology = try section(.memTopology, SectionParsers.memTopology)
         file.groupTopology = try section(.groupTopology, SectionParsers.memTopology)
         file.ipLayout = try section(.ipLayout, SectionParsers.ipLayout)
@@ -36,10 +38,13 @@ struct XclbinReader {
         file.groupConnectivity = try section(.groupConnectivity, SectionParsers.connectivity)
         file.clockFrequencies = try section(.clockFreqTopology, SectionParsers.clockTopology)
         file.debugIPLayout = try section(.debugIPLayout, SectionParsers.debugIPLayout)
+        var metadata: XMLElement? = nil
         if let (s, _) = latest(.embeddedMetadata) {
-            file.metadata = try EmbeddedMetadata.parse(Array(s.data), part: sectionPrefix + s.kind.name)
+            let root = try EmbeddedMetadata.document(Array(s.data), part: sectionPrefix + s.kind.name).root
+            file.metadataStorage = .xml(root)
+            metadata = root
         }
-        try PynqDictionaries.derive(into: &file)
+        try PynqDictionaries.derive(into: &file, metadata: metadata)
         return file
     }
 

@@ -32,6 +32,23 @@ struct NameTable {
         return (add(String(decoding: bytes, as: UTF8.self), hash: hash), true)
     }
 
+    /// The id of the (decoded) text of attribute value `span`, adding it when it is new. `document` is
+    /// the document's bytes.
+    mutating func insert(_ span: XMLSpan, in document: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
+        if span.hasReferences { return insert(span.string(in: document)) }
+        let bytes = span.bytes(in: document)
+        let hash = Self.hash(bytes)
+        if let id = find(bytes, hash: hash) { return (id, false) }
+        return (add(String(decoding: bytes, as: UTF8.self), hash: hash), true)
+    }
+
+    /// The id of the (decoded) text of attribute value `span`, if the table has it.
+    func id(of span: XMLSpan, in document: UnsafeBufferPointer<UInt8>) -> Int32? {
+        if span.hasReferences { return id(of: span.string(in: document)) }
+        let bytes = span.bytes(in: document)
+        return find(bytes, hash: Self.hash(bytes))
+    }
+
     /// The id of `name`, adding it when it is new.
     mutating func insert(_ name: String) -> (id: Int32, inserted: Bool) {
         var copy = name
@@ -90,7 +107,18 @@ struct NameTable {
     private static func equal(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard name.utf8.count == bytes.count else { return false }
         return name.utf8.withContiguousStorageIfAvailable { stored in
-            for i in 0..<stored.count where stored[i] != bytes[i] { return false }
+            let a = UnsafeRawBufferPointer(stored), b = UnsafeRawBufferPointer(bytes)
+            var i = 0
+            while i + 8 <= a.count {
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                    return false
+                }
+                i += 8
+            }
+            while i < a.count {
+                if a[i] != b[i] { return false }
+                i += 1
+            }
             return true
         } ?? name.utf8.elementsEqual(bytes)
     }

@@ -83,7 +83,7 @@ struct NameTable {
         }
     }
 
-    private mutating func add(_ name: String, hash: UInt64) -> Int32 {
+    private mutating func add(_ name: consuming String, hash: UInt64) -> Int32 {
         let id = Int32(names.count)
         names.append(name)
         hashes.append(hash)
@@ -91,14 +91,20 @@ struct NameTable {
             // Keep the table at most half full.
             slots = [Int32](repeating: -1, count: slots.count * 2)
             mask = slots.count - 1
-            for (i, h) in hashes.enumerated() { place(Int32(i), hash: h) }
+            let m = mask
+            hashes.withUnsafeBufferPointer { hashes in
+                slots.withUnsafeMutableBufferPointer { slots in
+                    for (i, h) in hashes.enumerated() { Self.place(Int32(i), hash: h, in: slots, mask: m) }
+                }
+            }
         } else {
-            place(id, hash: hash)
+            let m = mask
+            slots.withUnsafeMutableBufferPointer { Self.place(id, hash: hash, in: $0, mask: m) }
         }
         return id
     }
 
-    private mutating func place(_ id: Int32, hash: UInt64) {
+    private static func place(_ id: Int32, hash: UInt64, in slots: UnsafeMutableBufferPointer<Int32>, mask: Int) {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = id

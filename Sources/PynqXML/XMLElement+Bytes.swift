@@ -117,3 +117,8 @@ extension UnsafeBufferPointer where Element == XMLRawAttribute {
         return nil
     }
 }
+
+extension XMLRawElements {
+    /// The document position of the parent of element `e`, or -1 for the root.
+    public func parent(of e: Int) -> Int { Int(nodes[e].parent) }
+}

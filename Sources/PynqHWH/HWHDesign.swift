@@ -49,8 +49,6 @@ struct Signal {
     var port: Int32
     var name: String
     var nameID: Int32
-    /// The signals this one is wired to, in the order the HWH lists them, each once.
-    var connections: [Int32] = []
 }
 
 struct Block {
@@ -89,6 +87,11 @@ struct HWHDesign {
     /// The design's external ports (a port list like a block's).
     var externalPorts: [Port] = []
     var signals: [Signal] = []
+    /// The wiring as (source, destination) signal pairs in the order `connect` finds them; then, grouped
+    /// by source, `connectionTargets[connectionStarts[s]..<connectionStarts[s + 1]]` (see `connections(of:)`).
+    private var wiring: [(source: Int32, destination: Int32)] = []
+    private var connectionStarts: [Int32] = []
+    private var connectionTargets: [Int32] = []
 
     /// Every name of the design's blocks, ports and signals.
     var names: NameTable
@@ -117,6 +120,11 @@ struct HWHDesign {
     /// name in lower case.
     func port(_ b: Int32, named id: Int32) -> Int32? {
         portByName[IDMap.key(b, id)] ?? names.idOfLowercased(id).flatMap { portByName[IDMap.key(b, $0)] }
+    }
+
+    /// The signals signal `s` is wired to, in the order the HWH lists them, each once.
+    func connections(of s: Int32) -> ArraySlice<Int32> {
+        connectionTargets[Int(connectionStarts[Int(s)])..<Int(connectionStarts[Int(s) + 1])]
     }
 
     /// The hierarchical name pynq prints for the owner of signal `id` (`None` for external ports, as
@@ -171,6 +179,7 @@ extension HWHDesign {
         for module in modules { try addBlock(module) }
         addExternalPorts(root)
         for b in blocks.indices { connect(block: Int32(b)) }
+        groupWiring()
         try resolveSubordinateAddresses(root)
     }
 
@@ -388,10 +397,37 @@ extension HWHDesign {
                 } else {
                     destination = nil
                 }
-                guard let destination, !signals[Int(source)].connections.contains(destination) else { continue }
-                signals[Int(source)].connections.append(destination)
+                guard let destination else { continue }
+                wiring.append((source, destination))
             }
         }
+    }
+
+    /// Groups the wiring by source signal, keeping the order of each source's destinations and only the
+    /// first of a repeated one.
+    private mutating func groupWiring() {
+        var starts = [Int32](repeating: 0, count: signals.count + 1)
+        for (source, _) in wiring { starts[Int(source) + 1] += 1 }
+        for s in signals.indices { starts[s + 1] += starts[s] }
+        var targets = [Int32](repeating: 0, count: wiring.count)
+        var ends = starts
+        for (source, destination) in wiring {
+            let first = Int(starts[Int(source)]), end = Int(ends[Int(source)])
+            if targets[first..<end].contains(destination) { continue }
+            targets[end] = destination
+            ends[Int(source)] += 1
+        }
+        // Close the gaps the repeated destinations left.
+        var finalStarts = [Int32](repeating: 0, count: signals.count + 1)
+        var finalTargets: [Int32] = []
+        finalTargets.reserveCapacity(wiring.count)
+        for s in signals.indices {
+            finalTargets.append(contentsOf: targets[Int(starts[s])..<Int(ends[s])])
+            finalStarts[s + 1] = Int32(finalTargets.count)
+        }
+        connectionStarts = finalStarts
+        connectionTargets = finalTargets
+        wiring = []
     }
 
     /// Every MEMRANGE of type REGISTER or MEMORY, anywhere in the file, sets the address of the

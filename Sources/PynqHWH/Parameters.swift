@@ -25,7 +25,12 @@ extension HWHDesign {
                 }
             }
             guard let name, names.insert(name, in: bytes).inserted else { continue }
-            values.append(value.map { .string($0.string(in: bytes)) } ?? .null)
+            guard let value else {
+                values.append(.null)
+                continue
+            }
+            values.append(.string(value.hasReferences
+                ? value.string(in: bytes) : String(decoding: value.bytes(in: bytes), as: UTF8.self)))
         }
         var result = OrderedDictionary(uncheckedUniqueKeys: names.names, values: values)
         if case .processingSystem(.versal) = block.kind {

@@ -113,6 +113,11 @@ public protocol Backend: AnyObject, Sendable {
     /// Usage of bank `memory` (see `MemoryUsage.source` for whether it is device-wide or ours).
     func usage(memory: Int) throws -> MemoryUsage
 
+    /// The banks holding live buffers, with their counts: what the public API checks before a download
+    /// or a close. The default asks `usage(memory:)` of each memory of `overlay` (the loaded one);
+    /// backends whose buffers live outside the overlay's memories (Zynq's CMA) override it.
+    func liveBuffers(of overlay: OverlayDescription) -> [(bank: String, count: Int)]
+
     /// Register access for `ip` (its `baseAddress` ..< `baseAddress + addressRange`) of the loaded overlay.
     /// Memory-mapped backends return a space whose `mappedAddress` is set; others route reads and writes
     /// through calls (XRT's register API).
@@ -128,6 +133,13 @@ public protocol Backend: AnyObject, Sendable {
 }
 
 extension Backend {
+    public func liveBuffers(of overlay: OverlayDescription) -> [(bank: String, count: Int)] {
+        overlay.memories.compactMap { bank in
+            guard let usage = try? usage(memory: bank.index), usage.numBuffers > 0 else { return nil }
+            return (bank.tag, usage.numBuffers)
+        }
+    }
+
     public func allocate(byteCount: Int, memory: Int, cacheable: Bool, whileLoaded overlay: String) throws
         -> (any BackendAllocation)?
     {

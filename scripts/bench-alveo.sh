@@ -30,3 +30,4 @@ for op in alloc_map_free_4KiB alloc_map_free_1MiB sync_4KiB; do
   printf '%-22s %10s %10s %10s %10s %10s %10s %10s\n' "$op" "$c" "$cpp" "$be" "$buf" \
     "$(ratio "$be" "$c")" "$(ratio "$buf" "$c")" "$(ratio "$buf" "$cpp")"
 done
+echo "what the language costs (ns): one object's life $(value floor_object), one lock + unlock $(value floor_lock), one atomic add + subtract $(value floor_atomic_pair)"

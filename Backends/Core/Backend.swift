@@ -102,8 +102,21 @@ public protocol Backend: AnyObject, Sendable {
     ///   unused bank; `.outOfMemory` (bank, requested, free bytes) when the bank is full.
     func allocate(byteCount: Int, memory: Int, cacheable: Bool) throws -> any BackendAllocation
 
+    /// `allocate(byteCount:memory:cacheable:)` provided the loaded overlay is the one whose
+    /// `OverlayImage.identity` is `overlay`; `nil` (nothing allocated) when another overlay or none is
+    /// loaded. This is the public API's allocation path: one check of the loaded overlay instead of two.
+    /// The default implementation compares `loadedOverlayID` first; backends that keep the loaded
+    /// overlay under a lock override it to check and allocate under one acquisition.
+    func allocate(byteCount: Int, memory: Int, cacheable: Bool, whileLoaded overlay: String) throws
+        -> (any BackendAllocation)?
+
     /// Usage of bank `memory` (see `MemoryUsage.source` for whether it is device-wide or ours).
     func usage(memory: Int) throws -> MemoryUsage
+
+    /// The banks holding live buffers, with their counts: what the public API checks before a download
+    /// or a close. The default asks `usage(memory:)` of each memory of `overlay` (the loaded one);
+    /// backends whose buffers live outside the overlay's memories (Zynq's CMA) override it.
+    func liveBuffers(of overlay: OverlayDescription) -> [(bank: String, count: Int)]
 
     /// Register access for `ip` (its `baseAddress` ..< `baseAddress + addressRange`) of the loaded overlay.
     /// Memory-mapped backends return a space whose `mappedAddress` is set; others route reads and writes
@@ -117,4 +130,20 @@ public protocol Backend: AnyObject, Sendable {
 
     /// Releases the device (pynq's `Device.close()`, `Overlay.free()`).
     func close()
+}
+
+extension Backend {
+    public func liveBuffers(of overlay: OverlayDescription) -> [(bank: String, count: Int)] {
+        overlay.memories.compactMap { bank in
+            guard let usage = try? usage(memory: bank.index), usage.numBuffers > 0 else { return nil }
+            return (bank.tag, usage.numBuffers)
+        }
+    }
+
+    public func allocate(byteCount: Int, memory: Int, cacheable: Bool, whileLoaded overlay: String) throws
+        -> (any BackendAllocation)?
+    {
+        guard loadedOverlayID == overlay else { return nil }
+        return try allocate(byteCount: byteCount, memory: memory, cacheable: cacheable)
+    }
 }

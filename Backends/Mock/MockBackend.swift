@@ -104,6 +104,14 @@ public final class MockBackend: Backend {
         try allocateMock(byteCount: byteCount, memory: memory, cacheable: cacheable)
     }
 
+    public func allocate(byteCount: Int, memory: Int, cacheable: Bool, whileLoaded overlay: String) throws
+        -> (any BackendAllocation)?
+    {
+        guard byteCount > 0 else { throw BackendError.invalidSize(requested: byteCount) }
+        guard let loaded = state.withLock({ $0.loaded }), loaded.identity == overlay else { return nil }
+        return try bank(memory, in: loaded).allocate(byteCount: byteCount, cacheable: cacheable)
+    }
+
     /// `allocate(byteCount:memory:cacheable:)` with the concrete type, for tests and models.
     public func allocateMock(byteCount: Int, memory: Int, cacheable: Bool = false) throws(BackendError) -> MockAllocation {
         guard byteCount > 0 else { throw BackendError.invalidSize(requested: byteCount) }

@@ -86,10 +86,11 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
     /// PLL); the `.bin` image is written to `/lib/firmware/<stem>.bin` and loaded by the FPGA manager
     /// with flags 0; on Zynq UltraScale+ the AXI port widths are set from the PS parameters; the
     /// `.dtbo` beside the bitstream, if any, is applied (device-tree overlays applied before are removed).
-    /// - Throws: `ZynqError.buffersLive` while buffers are allocated; `.badBitstream`, `.noFPGAManager`,
-    ///   `.downloadFailed`, `.badClock`, `.permissionDenied`, `.systemCall` otherwise.
+    /// Live CMA buffers stay valid (they are processor DDR, which a bitstream does not touch); whether
+    /// to download while they are live is the public API's rule (`Device.download(_:force:)`).
+    /// - Throws: `.badBitstream`, `.noFPGAManager`, `.downloadFailed`, `.badClock`,
+    ///   `.permissionDenied`, `.systemCall`.
     public func download(_ image: OverlayImage) throws {
-        try refuseWhileBuffersLive()
         let bin = try binImage(image)
         let family = configuration.family ?? ZynqFamily.of(image.description) ?? ZynqFamily.host
         let portWidths = try ProcessingSystemSetup.portWidths(image.description, family: family)
@@ -153,11 +154,6 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
 
     private func binName(_ image: OverlayImage) -> String {
         image.path.map { OverlayFiles(bitstream: $0, hwh: nil, xclbin: nil, dtbo: nil).binName } ?? "overlay.bin"
-    }
-
-    private func refuseWhileBuffersLive() throws {
-        let live = state.withLock { $0.allocator?.usage.numBuffers ?? 0 }
-        if live > 0 { throw ZynqError.buffersLive(count: live) }
     }
 
     /// The files beside bitstream `path` (pynq's `.hwh`, `.xclbin`, `.dtbo` lookup), under the root.
@@ -246,6 +242,13 @@ public final class ZynqBackend: Backend, @unchecked Sendable {
         try checkMemory(memory)
         let usage = state.withLock { $0.allocator?.usage } ?? CMAUsage(memUsed: 0, numBuffers: 0)
         return MemoryUsage(memUsed: usage.memUsed, numBuffers: usage.numBuffers, source: .accounting)
+    }
+
+    /// This process's CMA buffers, as one bank named `PSDDR` (the processor's DDR, memory 0), whatever
+    /// memories the overlay lists (pynq's HWH `mem_dict` of a Zynq design is often empty).
+    public func liveBuffers(of overlay: OverlayDescription) -> [(bank: String, count: Int)] {
+        let count = state.withLock { $0.allocator?.usage.numBuffers ?? 0 }
+        return count > 0 ? [("PSDDR", count)] : []
     }
 
     /// The kernel's CMA pool (`/proc/meminfo` CmaTotal, `/proc/vmstat` nr_free_cma).

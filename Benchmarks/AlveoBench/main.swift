@@ -5,12 +5,31 @@
 //   backend_*: AlveoBackend.allocate (xrtBOAlloc + xrtBOMap + xrtBOAddress) + release (xrtBOFree)
 //   public_*:  the public API: allocate(shape:dtype: .uint8, target: ol.memory("bank0")) + PynqBuffer.free()
 //   *_sync_*:  BackendAllocation.sync / PynqBuffer.flush() of the whole 4 KiB buffer (xrtBOSync)
+//   floor_*:   what the language itself costs, for reading the ratios: the life of one Swift object
+//              that keeps a reference to its owner (what any buffer type with a deinit costs at the
+//              least), one uncontended Mutex lock + unlock, one atomic add + subtract pair.
 import BenchSupport
 import Foundation
 import Pynq
 import PynqAlveo
 import PynqBackend
 import PynqXclbin
+import Synchronization
+
+/// Shaped like the smallest buffer object: a host address, a size, a reference to what owns it.
+final class FloorObject {
+    let owner: AnyObject
+    let address: UnsafeMutableRawPointer?
+    let size: Int
+    init(owner: AnyObject, address: UnsafeMutableRawPointer?, size: Int) {
+        self.owner = owner
+        self.address = address
+        self.size = size
+    }
+}
+final class FloorOwner: Sendable { let counter = Atomic<Int>(0); let lock = Mutex<Int>(0) }
+/// Where each object goes, so that the optimiser cannot keep it on the stack.
+nonisolated(unsafe) var floorSink: FloorObject?
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -52,6 +71,19 @@ do {
     report("public_sync_4KiB", try medianNanoseconds(rounds: rounds, batch: batch * 10) { try buffer.flush() })
     buffer.free()
     try ol.free()
+
+    let floorOwner = FloorOwner()
+    report("floor_object", medianNanoseconds(rounds: rounds, batch: batch * 10) {
+        floorSink = FloorObject(owner: floorOwner, address: nil, size: 4096)
+        floorSink = nil
+    })
+    report("floor_lock", medianNanoseconds(rounds: rounds, batch: batch * 10) {
+        floorOwner.lock.withLock { $0 += 1 }
+    })
+    report("floor_atomic_pair", medianNanoseconds(rounds: rounds, batch: batch * 10) {
+        floorOwner.counter.add(1, ordering: .relaxed)
+        floorOwner.counter.subtract(1, ordering: .relaxed)
+    })
 } catch {
     FileHandle.standardError.write(Data("AlveoBench: \(error)\n".utf8))
     exit(1)

@@ -42,13 +42,14 @@ extension Memory {
     ///   free bytes) when the bank is full, `BackendError.notAllocatable` for an unused bank.
     public func allocate(shape: [Int], dtype: DType, cacheable: Bool = false) throws -> PynqBuffer {
         let byteCount = try PynqBuffer.byteCount(shape: shape, dtype: dtype)
-        try checkLoaded()
-        let allocation = try device.backend.allocate(byteCount: byteCount, memory: bank.index, cacheable: cacheable)
+        guard let allocation = try device.backend.allocate(
+            byteCount: byteCount, memory: bank.index, cacheable: cacheable, whileLoaded: overlayIdentity)
+        else { throw PynqError.overlayNotLoaded(path: overlayPath) }
         guard allocation.byteCount >= byteCount else {
             allocation.release()
             throw PynqBufferError.allocationTooSmall(needed: byteCount, available: allocation.byteCount)
         }
-        return PynqBuffer(storage: BufferStorage(allocation: allocation, ownerObject: self), shape: shape, dtype: dtype,
+        return PynqBuffer(allocation: allocation, ownerObject: self, shape: shape, dtype: dtype,
                           byteCount: byteCount)
     }
 

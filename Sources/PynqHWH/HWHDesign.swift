@@ -4,7 +4,8 @@ import PynqXML
 // The block design of an HWH file as pynqmetadata's `HwhFrontend` models it: blocks (one per MODULE),
 // their ports (one per BUSINTERFACE, then one per PORT that no bus interface maps), the signals of each
 // port, and the wiring between signals. Built in one pass over the DOM with every name indexed once, so
-// that the views (`RuntimeView`) never search the document.
+// that the views (`RuntimeView`) never search the document. Names are interned by their bytes
+// (`NameTable`): each distinct name becomes one `String`, and the lookups by name are maps of name ids.
 
 /// What a MODULE becomes.
 enum BlockKind: Equatable {
@@ -30,6 +31,7 @@ enum PortKind: Equatable {
 
 struct Port {
     var name: String
+    var nameID: Int32
     var kind: PortKind
     /// The `name` part of the bus interface's VLNV (`aximm`, `bram`, `ddr4`, …).
     var vlnvName: String?
@@ -46,6 +48,7 @@ struct Signal {
     var block: Int32
     var port: Int32
     var name: String
+    var nameID: Int32
     /// The signals this one is wired to, in the order the HWH lists them, each once.
     var connections: [Int32] = []
 }
@@ -63,18 +66,10 @@ struct Block {
     let typeString: String
     let bdType: String?
     var ports: [Port] = []
-    var portIndex: [String: Int32] = [:]
-    /// PORT NAME → the signal the PORT drives or reads (through a bus interface's PORTMAP or as a scalar).
-    var physicalSignal: [String: Int32] = [:]
     /// Each PORT element with the signal it carries, in file order (what `connect` wires).
     var wiredPorts: [(element: XMLElement, signal: Int32)] = []
 
     var isCore: Bool { kind != .container }
-
-    /// pynqmetadata's case-forgiving lookup: the exact name, else the name in lower case.
-    func port(named name: String) -> Int32? {
-        portIndex[name] ?? portIndex[name.lowercased()]
-    }
 }
 
 struct HWHDesign {
@@ -88,17 +83,37 @@ struct HWHDesign {
     let architecture: String?
     let device: String?
     var blocks: [Block] = []
-    var blockIndex: [String: Int32] = [:]
     /// The design's external ports (a port list like a block's).
     var externalPorts: [Port] = []
-    var externalPortIndex: [String: Int32] = [:]
-    /// PHYSICAL name of an external bus interface's port → (bus interface name, LOGICAL name).
-    var externalPhysical: [String: (bus: String, logical: String)] = [:]
     var signals: [Signal] = []
 
-    /// The block named `name` (exact, else lower case, as pynqmetadata looks blocks up).
-    func block(named name: String) -> Int32? {
-        blockIndex[name] ?? blockIndex[name.lowercased()]
+    /// Every name of the design's blocks, ports and signals.
+    var names: NameTable
+    /// Name id → block.
+    var blockByName = IDMap()
+    /// (block, name id) → port of the block; block -1 for the design's external ports.
+    var portByName = IDMap()
+    /// (block, PORT name id) → the signal the PORT drives or reads (through a bus interface's PORTMAP or
+    /// as a scalar).
+    var signalByPhysical = IDMap()
+    /// PHYSICAL name id of an external bus interface's port → index in `externalMappings`.
+    var externalPhysical = IDMap()
+    var externalMappings: [(bus: Int32, logical: Int32)] = []
+    /// Name ids of the two INSTANCE values that name the design's external ports.
+    var externalInstanceIDs: (Int32, Int32) = (-1, -1)
+
+    /// The block named `name` (exactly).
+    func block(exactly name: String) -> Int32? { names.id(of: name).flatMap { blockByName[UInt64($0)] } }
+
+    /// The port of block `b` named `name` (exactly).
+    func port(_ b: Int32, exactly name: String) -> Int32? {
+        names.id(of: name).flatMap { portByName[IDMap.key(b, $0)] }
+    }
+
+    /// pynqmetadata's case-forgiving lookup of a port of block `b` by name id: the exact name, else the
+    /// name in lower case.
+    func port(_ b: Int32, named id: Int32) -> Int32? {
+        portByName[IDMap.key(b, id)] ?? names.idOfLowercased(id).flatMap { portByName[IDMap.key(b, $0)] }
     }
 
     /// The hierarchical name pynq prints for the owner of signal `id` (`None` for external ports, as
@@ -143,17 +158,41 @@ extension HWHDesign {
 
         let modules = Array(tags.all(.module))
         blocks.reserveCapacity(modules.count)
-        for module in modules { try addBlock(module) }
-        addExternalPorts(root)
-        for b in blocks.indices { connect(block: Int32(b)) }
+        let portCount = tags.all(.port).count, busCount = tags.all(.busInterface).count
+        names = NameTable(capacity: modules.count + busCount + portCount + 16)
+        portByName = IDMap(capacity: portCount + busCount)
+        signalByPhysical = IDMap(capacity: portCount)
+        blockByName = IDMap(capacity: modules.count)
+        externalInstanceIDs = (names.insert(externalInstanceName).id, names.insert("External_Ports").id)
+        try document.bytes.withUnsafeBufferPointer { bytes in
+            for module in modules { try addBlock(module, bytes) }
+            addExternalPorts(root, bytes)
+            for b in blocks.indices { connect(block: Int32(b), bytes) }
+        }
         try resolveSubordinateAddresses(root)
     }
 
-    private mutating func addBlock(_ module: XMLElement) throws {
-        guard let instance = module["INSTANCE"] else {
+    /// The name id of a VLNV's `name` field (its third, `:`-separated), if it has one.
+    private mutating func vlnvNameID(_ value: XMLAttributeValue, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        if value.needsDecoding { return VLNV(value.string).name.map { names.insert($0).id } }
+        let range = value.byteRange
+        var colons = 0
+        var start = range.lowerBound
+        for i in range where bytes[i] == UInt8(ascii: ":") {
+            colons += 1
+            if colons == 2 { start = i + 1 }
+            if colons == 3 { return names.insert(bytes: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+        }
+        return colons == 2 ? names.insert(bytes: UnsafeBufferPointer(rebasing: bytes[start..<range.upperBound])) : nil
+    }
+
+    private mutating func addBlock(_ module: XMLElement, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard let instanceValue = module.attributeValue("INSTANCE") else {
             throw error(module, "MODULE", "has no INSTANCE attribute; every MODULE needs one")
         }
-        guard blockIndex[instance] == nil else {
+        let instanceID = names.insert(instanceValue, in: bytes).id
+        let instance = names.names[Int(instanceID)]
+        guard blockByName[UInt64(instanceID)] == nil else {
             throw error(module, "MODULE \(instance)", "a second MODULE with INSTANCE \"\(instance)\"; instance names must be unique")
         }
         let bdType = module["BDTYPE"]
@@ -175,128 +214,159 @@ extension HWHDesign {
             typeString: kind == .container ? "xilinx.com:bdc:bdc:1.0" : (parsed?.pynqString ?? ""),
             bdType: bdType)
         let blockID = Int32(blocks.count)
-        let busElements = tags.descendants(.busInterface, of: module)
-        let portCount = tags.descendants(.port, of: module).count
-        // Sized once: growing these tables rehashes every name again.
-        block.portIndex.reserveCapacity(busElements.count + portCount)
-        block.physicalSignal.reserveCapacity(portCount)
+        func key(_ name: Int32) -> UInt64 { IDMap.key(blockID, name) }
 
         // Bus interfaces, each with the signals its PORTMAPs name.
-        var physicalToLogical: [String: (bus: String, logical: String)] = [:]
-        physicalToLogical.reserveCapacity(tags.descendants(.portMap, of: module).count)
-        for bus in busElements {
-            guard let name = bus["NAME"] else { continue }
-            let busVLNV = bus["VLNV"].map(VLNV.init)
+        var physicalToLogical = IDMap(capacity: tags.descendants(.portMap, of: module).count)
+        var mappings: [(bus: Int32, logical: Int32)] = []
+        for bus in tags.descendants(.busInterface, of: module) {
+            guard let nameValue = bus.attributeValue("NAME") else { continue }
+            let nameID = names.insert(nameValue, in: bytes).id
+            let vlnvName = bus.attributeValue("VLNV").flatMap { vlnvNameID($0, bytes) }.map { names.names[Int($0)] }
             let kind: PortKind
-            switch busVLNV?.name {
+            switch vlnvName {
             case "aximm", "lmb", "inimm":
-                let type = bus["TYPE"]
-                kind = type == "MASTER" || type == "INITIATOR" ? .manager : .subordinate
+                let type = bus.attributeValue("TYPE")
+                kind = type?.equals("MASTER") == true || type?.equals("INITIATOR") == true ? .manager : .subordinate
             default:
                 kind = .bus
             }
-            let portID = block.portIndex[name]
-            var port = portID.map { block.ports[Int($0)] } ?? Port(name: name, kind: kind, vlnvName: busVLNV?.name)
+            let portID = portByName[key(nameID)]
+            var port = portID.map { block.ports[Int($0)] }
+                ?? Port(name: names.names[Int(nameID)], nameID: nameID, kind: kind, vlnvName: vlnvName)
             for map in tags.descendants(.portMap, of: bus) {
-                guard let logical = map["LOGICAL"], let physical = map["PHYSICAL"] else { continue }
-                physicalToLogical[physical] = (name, logical)
+                guard let logicalValue = map.attributeValue("LOGICAL"), let physicalValue = map.attributeValue("PHYSICAL")
+                else { continue }
+                let logical = names.insert(logicalValue, in: bytes).id
+                let physical = names.insert(physicalValue, in: bytes).id
+                physicalToLogical[UInt64(physical)] = Int32(mappings.count)
+                mappings.append((nameID, logical))
                 // A bus interface whose name an earlier one took is not added (pynqmetadata keeps the first).
                 guard portID == nil, signal(exactly: logical, in: port) == nil else { continue }
                 let id = Int32(signals.count)
-                signals.append(Signal(block: blockID, port: Int32(block.ports.count), name: logical))
+                signals.append(Signal(
+                    block: blockID, port: Int32(block.ports.count), name: names.names[Int(logical)], nameID: logical))
                 port.signals.append(id)
             }
             if portID == nil {
-                block.portIndex[name] = Int32(block.ports.count)
+                portByName[key(nameID)] = Int32(block.ports.count)
                 block.ports.append(port)
             }
         }
-        let portElements = tags.descendants(.port, of: module).compactMap { p in p["NAME"].map { (p, $0) } }
+        var portElements: [(element: XMLElement, name: Int32)] = []
+        for p in tags.descendants(.port, of: module) {
+            if let name = p.attributeValue("NAME") { portElements.append((p, names.insert(name, in: bytes).id)) }
+        }
         // PORTs that no bus interface maps are ports of their own.
         for (_, name) in portElements {
-            guard physicalToLogical[name] == nil, block.portIndex[name] == nil else { continue }
+            guard physicalToLogical[UInt64(name)] == nil, portByName[key(name)] == nil else { continue }
             let id = Int32(signals.count)
             let portID = Int32(block.ports.count)
-            signals.append(Signal(block: blockID, port: portID, name: name))
-            block.ports.append(Port(name: name, kind: .scalar, vlnvName: nil, signals: [id]))
-            block.portIndex[name] = portID
+            signals.append(Signal(block: blockID, port: portID, name: names.names[Int(name)], nameID: name))
+            block.ports.append(Port(name: names.names[Int(name)], nameID: name, kind: .scalar, vlnvName: nil, signals: [id]))
+            portByName[key(name)] = portID
         }
         // Which signal each PORT carries.
+        block.wiredPorts.reserveCapacity(portElements.count)
         for (p, name) in portElements {
-            if let known = block.physicalSignal[name] {
+            if let known = signalByPhysical[key(name)] {
                 block.wiredPorts.append((p, known))
                 continue
             }
-            let (portName, signalName) = physicalToLogical[name].map { ($0.bus, $0.logical) } ?? (name, name)
-            if let port = block.port(named: portName),
+            let (portName, signalName) = physicalToLogical[UInt64(name)].map { mappings[Int($0)] } ?? (name, name)
+            if let port = self.port(blockID, named: portName),
                let signal = signal(named: signalName, in: block.ports[Int(port)])
             {
-                block.physicalSignal[name] = signal
+                signalByPhysical[key(name)] = signal
                 block.wiredPorts.append((p, signal))
             }
         }
-        blockIndex[instance] = blockID
+        blockByName[UInt64(instanceID)] = blockID
         blocks.append(block)
     }
 
     /// pynqmetadata's case-forgiving lookup of a port's signal: the exact name, else the name in lower case.
-    func signal(named name: String, in port: Port) -> Int32? {
-        signal(exactly: name, in: port) ?? signal(exactly: name.lowercased(), in: port)
+    func signal(named id: Int32, in port: Port) -> Int32? {
+        signal(exactly: id, in: port) ?? names.idOfLowercased(id).flatMap { signal(exactly: $0, in: port) }
     }
 
+    func signal(exactly id: Int32, in port: Port) -> Int32? {
+        port.signals.first { signals[Int($0)].nameID == id }
+    }
+
+    /// The signal of `port` named `name` (exactly).
     func signal(exactly name: String, in port: Port) -> Int32? {
-        port.signals.first { signals[Int($0)].name == name }
+        names.id(of: name).flatMap { signal(exactly: $0, in: port) }
     }
 
-    private mutating func addExternalPorts(_ root: XMLElement) {
+    private mutating func addExternalPorts(_ root: XMLElement, _ bytes: UnsafeBufferPointer<UInt8>) {
+        let external: Int32 = -1
         for interfaces in tags.all(.externalInterfaces) {
             for bus in tags.descendants(.busInterface, of: interfaces) {
                 for map in tags.descendants(.portMap, of: bus) {
-                    guard let physical = map["PHYSICAL"], let logical = map["LOGICAL"], let name = bus["NAME"] else { continue }
-                    externalPhysical[physical] = (name, logical)
+                    guard let physical = map.attributeValue("PHYSICAL"), let logical = map.attributeValue("LOGICAL"),
+                          let name = bus.attributeValue("NAME")
+                    else { continue }
+                    let physicalID = names.insert(physical, in: bytes).id
+                    externalPhysical[UInt64(physicalID)] = Int32(externalMappings.count)
+                    externalMappings.append((names.insert(name, in: bytes).id, names.insert(logical, in: bytes).id))
                 }
             }
         }
         for interfaces in tags.all(.externalInterfaces) {
             for bus in tags.descendants(.busInterface, of: interfaces) {
-                guard let name = bus["NAME"] else { continue }
-                var port = Port(name: name, kind: .bus, vlnvName: nil)
+                guard let nameValue = bus.attributeValue("NAME") else { continue }
+                let name = names.insert(nameValue, in: bytes).id
+                var port = Port(name: names.names[Int(name)], nameID: name, kind: .bus, vlnvName: nil)
                 for map in tags.descendants(.portMap, of: bus) {
-                    guard let physical = map["PHYSICAL"], let logical = externalPhysical[physical]?.logical,
+                    guard let physical = map.attributeValue("PHYSICAL"),
+                          let mapping = names.id(of: physical, in: bytes).flatMap({ externalPhysical[UInt64($0)] }),
+                          case let logical = externalMappings[Int(mapping)].logical,
                           signal(exactly: logical, in: port) == nil
                     else { continue }
                     let id = Int32(signals.count)
-                    signals.append(Signal(block: -1, port: Int32(externalPorts.count), name: logical))
+                    signals.append(Signal(
+                        block: external, port: Int32(externalPorts.count), name: names.names[Int(logical)], nameID: logical))
                     port.signals.append(id)
                 }
-                guard externalPortIndex[name] == nil else { continue }
-                externalPortIndex[name] = Int32(externalPorts.count)
+                guard portByName[IDMap.key(external, name)] == nil else { continue }
+                portByName[IDMap.key(external, name)] = Int32(externalPorts.count)
                 externalPorts.append(port)
             }
         }
         guard let ports = root.child(named: "EXTERNALPORTS") else { return }
         for p in tags.descendants(.port, of: ports) {
-            guard let name = p["NAME"], externalPhysical[name] == nil, externalPortIndex[name] == nil else { continue }
+            guard let nameValue = p.attributeValue("NAME") else { continue }
+            let name = names.insert(nameValue, in: bytes).id
+            guard externalPhysical[UInt64(name)] == nil, portByName[IDMap.key(external, name)] == nil else { continue }
             let id = Int32(signals.count)
-            signals.append(Signal(block: -1, port: Int32(externalPorts.count), name: name))
-            externalPortIndex[name] = Int32(externalPorts.count)
-            externalPorts.append(Port(name: name, kind: .scalar, vlnvName: nil, signals: [id]))
+            signals.append(Signal(block: external, port: Int32(externalPorts.count), name: names.names[Int(name)], nameID: name))
+            portByName[IDMap.key(external, name)] = Int32(externalPorts.count)
+            externalPorts.append(Port(name: names.names[Int(name)], nameID: name, kind: .scalar, vlnvName: nil, signals: [id]))
         }
     }
 
     /// Wires the signals of `block`'s PORTs to what their CONNECTIONs name. A connection to something the
     /// design does not have is left out.
-    private mutating func connect(block b: Int32) {
-        let externalInstance = externalInstanceName
+    private mutating func connect(block b: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
         for (p, source) in blocks[Int(b)].wiredPorts {
             for connection in tags.descendants(.connection, of: p) {
-                guard let instance = connection["INSTANCE"], let target = connection["PORT"] else { continue }
+                guard let instanceValue = connection.attributeValue("INSTANCE"),
+                      let targetValue = connection.attributeValue("PORT")
+                else { continue }
+                // A name the table does not have names nothing (its lower-case form may still).
+                let instance = names.id(of: instanceValue, in: bytes)
+                let target = names.id(of: targetValue, in: bytes)
                 let destination: Int32?
-                if instance == externalInstance || instance == "External_Ports" {
-                    let (portName, signalName) = externalPhysical[target].map { ($0.bus, $0.logical) } ?? (target, target)
-                    destination = externalPortIndex[portName].flatMap { signal(exactly: signalName, in: externalPorts[Int($0)]) }
-                } else if let d = self.block(named: instance) {
-                    destination = blocks[Int(d)].physicalSignal[target] ?? blocks[Int(d)].physicalSignal[target.lowercased()]
+                if let instance, instance == externalInstanceIDs.0 || instance == externalInstanceIDs.1 {
+                    let (portName, signalName) = target.flatMap { externalPhysical[UInt64($0)] }
+                        .map { externalMappings[Int($0)] } ?? (target ?? -1, target ?? -1)
+                    destination = portByName[IDMap.key(-1, portName)].flatMap { signal(exactly: signalName, in: externalPorts[Int($0)]) }
+                } else if let d = instance.flatMap({ blockByName[UInt64($0)] })
+                            ?? names.id(of: instanceValue.string.lowercased()).flatMap({ blockByName[UInt64($0)] })
+                {
+                    destination = target.flatMap { signalByPhysical[IDMap.key(d, $0)] }
+                        ?? names.id(of: targetValue.string.lowercased()).flatMap { signalByPhysical[IDMap.key(d, $0)] }
                 } else {
                     destination = nil
                 }
@@ -313,11 +383,11 @@ extension HWHDesign {
             guard range.attribute("MEMTYPE", equals: "REGISTER") || range.attribute("MEMTYPE", equals: "MEMORY"),
                   let instance = range["INSTANCE"]
             else { continue }
-            if externalPortIndex[instance] != nil { continue }
-            guard let b = blockIndex[instance] else { continue }
+            if let id = names.id(of: instance), portByName[IDMap.key(-1, id)] != nil { continue }
+            guard let b = block(exactly: instance) else { continue }
             var targets: [Int32] = []
             for interface in Self.slaveInterfaces(range) {
-                if let p = blocks[Int(b)].portIndex[interface], blocks[Int(b)].ports[Int(p)].kind == .subordinate {
+                if let p = port(b, exactly: interface), blocks[Int(b)].ports[Int(p)].kind == .subordinate {
                     targets.append(p)
                 }
             }

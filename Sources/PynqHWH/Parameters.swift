@@ -9,12 +9,24 @@ extension HWHDesign {
     func parameters(of b: Int32) -> OrderedDictionary<String, MetaValue> {
         let block = blocks[Int(b)]
         let all = tags.descendants(.parameter, of: block.element)
-        var result = OrderedDictionary<String, MetaValue>(minimumCapacity: all.count)
-        for parameter in all {
-            guard let name = parameter["NAME"] else { continue }
-            // One hash per parameter: the value is made only when the name is new (the first wins).
-            result.updateValue(forKey: name, default: parameter["VALUE"].map(MetaValue.string) ?? .null) { _ in }
+        // Names are told apart by their bytes: a repeated name makes no string and no `Hasher` pass; the
+        // dictionary then hashes each distinct name once.
+        var names = NameTable(capacity: all.count)
+        var values = ContiguousArray<MetaValue>()
+        values.reserveCapacity(all.count)
+        document.bytes.withUnsafeBufferPointer { bytes in
+            for parameter in all {
+                let (nameValue, valueValue) = parameter.attributeValues("NAME", "VALUE")
+                guard let name = nameValue, names.insert(name, in: bytes).inserted else { continue }
+                guard let value = valueValue else {
+                    values.append(.null)
+                    continue
+                }
+                values.append(.string(value.needsDecoding
+                    ? value.string : String(decoding: UnsafeBufferPointer(rebasing: bytes[value.byteRange]), as: UTF8.self)))
+            }
         }
+        var result = OrderedDictionary(uncheckedUniqueKeys: names.names, values: values)
         if case .processingSystem(.versal) = block.kind {
             for configName in ["PS_PMC_CONFIG_INTERNAL", "PS11_CONFIG_INTERNAL"] {
                 guard let config = result[configName] else { continue }

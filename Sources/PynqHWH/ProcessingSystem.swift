@@ -34,9 +34,9 @@ public enum ProcessingSystemKind: String, Sendable, Hashable, CaseIterable {
     }
 
     /// pynqmetadata's `irq_map`: the raw IRQ numbers of the interrupt lines of the inputs the PS has.
-    func irqMap(presentPorts: [String: Int32]) -> [Int] {
+    func irqMap(hasPort: (String) -> Bool) -> [Int] {
         var map: [Int] = []
-        for line in interruptLines where presentPorts[line.port] != nil {
+        for line in interruptLines where hasPort(line.port) {
             for run in line.runs { map.append(contentsOf: run.first..<(run.first + run.count)) }
         }
         return map

@@ -33,8 +33,8 @@ extension HWHDesign {
         for addressBlock in tags.descendants(.addressBlock, of: block.element) {
             let usage = addressBlock["USAGE"]
             guard usage == "register" || usage == "memory", let interface = addressBlock["INTERFACE"] else { continue }
-            let resolved = block.portIndex[interface.lowercased()] ?? block.portIndex[interface.uppercased()]
-                ?? block.portIndex[interface]
+            let resolved = port(b, exactly: interface.lowercased()) ?? port(b, exactly: interface.uppercased())
+                ?? port(b, exactly: interface)
             guard resolved == p else { continue }
             for register in tags.descendants(.register, of: addressBlock) {
                 guard let name = register["NAME"] else { continue }
@@ -49,32 +49,37 @@ extension HWHDesign {
         var info = RegisterInfo(name: name, offset: 0, size: 4, access: "read-write", description: "", fields: [:])
         // Error context is made only when thrown.
         func what() -> String { "MODULE \(block.name) REGISTER \(name)" }
+        // PROPERTY names are compared as bytes; VALUE is read only for the properties pynqmetadata uses.
         for property in register.children(named: "PROPERTY") {
-            guard let key = property["NAME"] else { continue }
-            // VALUE is read only for the properties pynqmetadata uses (descriptions are long).
-            switch key {
-            case "DESCRIPTION": info.description = property["VALUE"]
-            case "ADDRESS_OFFSET": info.offset = try number(property["VALUE"], property, what(), key, string2int: true)
-            case "SIZE": info.size = try number(property["VALUE"], property, what(), key, string2int: false)
-            case "ACCESS": info.access = property["VALUE"]
-            default: break
+            guard let key = property.attributeValue("NAME") else { continue }
+            if key.equals("DESCRIPTION") {
+                info.description = property.attributeValue("VALUE")?.string
+            } else if key.equals("ADDRESS_OFFSET") {
+                info.offset = try number(property["VALUE"], property, what(), "ADDRESS_OFFSET", string2int: true)
+            } else if key.equals("SIZE") {
+                info.size = try number(property["VALUE"], property, what(), "SIZE", string2int: false)
+            } else if key.equals("ACCESS") {
+                info.access = property["VALUE"]
             }
         }
-        for field in tags.descendants(.field, of: register) {
+        let fields = tags.descendants(.field, of: register)
+        if fields.count > 15 { info.fields.reserveCapacity(fields.count) }
+        for field in fields {
             guard let fieldName = field["NAME"] else { continue }
             func fieldWhat() -> String { "\(what()) FIELD \(fieldName)" }
             var lsb = 0, msb = 0
             var access: String? = "read-write"
             var description: String? = ""
             for property in tags.descendants(.property, of: field) {
-                guard let key = property["NAME"] else { continue }
-                switch key {
-                case "DESCRIPTION": description = property["VALUE"]
-                case "BIT_OFFSET": lsb = try number(property["VALUE"], property, fieldWhat(), key, string2int: false)
-                case "BIT_WIDTH":
-                    msb = lsb + (try number(property["VALUE"], property, fieldWhat(), key, string2int: false)) - 1
-                case "ACCESS": access = property["VALUE"]
-                default: break
+                guard let key = property.attributeValue("NAME") else { continue }
+                if key.equals("DESCRIPTION") {
+                    description = property.attributeValue("VALUE")?.string
+                } else if key.equals("BIT_OFFSET") {
+                    lsb = try number(property["VALUE"], property, fieldWhat(), "BIT_OFFSET", string2int: false)
+                } else if key.equals("BIT_WIDTH") {
+                    msb = lsb + (try number(property["VALUE"], property, fieldWhat(), "BIT_WIDTH", string2int: false)) - 1
+                } else if key.equals("ACCESS") {
+                    access = property["VALUE"]
                 }
             }
             info.fields.updateValue(

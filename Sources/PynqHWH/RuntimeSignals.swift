@@ -24,7 +24,6 @@ extension HWHDesign {
     /// Runs pynqmetadata's `InterruptControllersView` and `InterruptPinsView` for processing system `ps`.
     func interrupts(ps: Int32, kind: ProcessingSystemKind) throws -> InterruptResult {
         var result = InterruptResult()
-        let psBlock = blocks[Int(ps)]
         // Controllers: walk from each IRQ input of the PS that the design has.
         var nextIndex = 0
         var found: [(block: Int32, index: Int)] = []
@@ -48,9 +47,9 @@ extension HWHDesign {
                 }
             }
         }
-        let irqMap = kind.irqMap(presentPorts: psBlock.portIndex)
+        let irqMap = kind.irqMap { port(ps, exactly: $0) != nil }
         for line in kind.interruptLines {
-            guard let p = psBlock.portIndex[line.port], let s = firstSignal(block: ps, port: p) else { continue }
+            guard let p = port(ps, exactly: line.port), let s = firstSignal(block: ps, port: p) else { continue }
             try walkControllers(s)
         }
         // A controller reached twice keeps its first place and its last index.
@@ -87,7 +86,7 @@ extension HWHDesign {
         var seen = Set<String>()
         for block in controllerIndex.keys {
             let controller = blocks[Int(block)]
-            guard seen.insert(controller.name).inserted, let intr = controller.portIndex["intr"],
+            guard seen.insert(controller.name).inserted, let intr = port(block, exactly: "intr"),
                   let s = firstSignal(block: block, port: intr)
             else { continue }
             var pins: [Int32] = []
@@ -139,14 +138,14 @@ extension HWHDesign {
     func gpio(ps: Int32, kind: ProcessingSystemKind) throws -> OrderedDictionary<String, MetaValue> {
         var result: OrderedDictionary<String, MetaValue> = [:]
         let psBlock = blocks[Int(ps)]
-        guard let portName = kind.gpioPort, let p = psBlock.portIndex[portName] else { return result }
+        guard let portName = kind.gpioPort, let p = port(ps, exactly: portName) else { return result }
         for s in psBlock.ports[Int(p)].signals {
             for destination in signals[Int(s)].connections {
                 let owner = signals[Int(destination)].block
                 guard owner >= 0, blocks[Int(owner)].isCore else { continue }
                 let core = blocks[Int(owner)]
                 var pins: [String] = []
-                if let dout = core.portIndex["Dout"], let pin = signal(exactly: "Dout", in: core.ports[Int(dout)]) {
+                if let dout = port(owner, exactly: "Dout"), let pin = signal(exactly: "Dout", in: core.ports[Int(dout)]) {
                     pins.append(pinPath(pin))
                     pins.append(contentsOf: signals[Int(pin)].connections.map(pinPath))
                 }

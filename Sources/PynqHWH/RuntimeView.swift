@@ -182,15 +182,15 @@ extension HWHDesign {
         var perPort: [[AddressMapping]] = Array(repeating: [], count: psBlock.ports.count)
         var seen: Set<MappingKey> = []
         for range in tags.descendants(.memRange, of: psBlock.element) {
-            guard let master = range["MASTERBUSINTERFACE"], let m = psBlock.portIndex[master],
+            guard let master = range["MASTERBUSINTERFACE"], let m = port(ps, exactly: master),
                   psBlock.ports[Int(m)].kind == .manager,
-                  let instance = range["INSTANCE"], let target = blockIndex[instance]
+                  let instance = range["INSTANCE"], let target = block(exactly: instance)
             else { continue }
             let bounds = try? self.bounds(of: range)
             let addressBlock = range["ADDRESSBLOCK"]
             let memType = range["MEMTYPE"]?.lowercased() ?? ""
             for interface in Self.slaveInterfaces(range) {
-                guard let p = blocks[Int(target)].portIndex[interface], blocks[Int(target)].ports[Int(p)].kind == .subordinate,
+                guard let p = port(target, exactly: interface), blocks[Int(target)].ports[Int(p)].kind == .subordinate,
                       seen.insert(MappingKey(master: m, block: target, port: p, addressBlock: addressBlock)).inserted
                 else { continue }
                 perPort[Int(m)].append(AddressMapping(

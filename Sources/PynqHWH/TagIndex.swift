@@ -7,59 +7,89 @@ struct TagIndex {
     enum Tag: Int, CaseIterable {
         case systemInfo, module, busInterface, portMap, port, connection, parameter, memRange
         case addressBlock, register, field, property, registers, externalInterfaces, externalPorts
-
-        var name: String {
-            switch self {
-            case .systemInfo: return "SYSTEMINFO"
-            case .module: return "MODULE"
-            case .busInterface: return "BUSINTERFACE"
-            case .portMap: return "PORTMAP"
-            case .port: return "PORT"
-            case .connection: return "CONNECTION"
-            case .parameter: return "PARAMETER"
-            case .memRange: return "MEMRANGE"
-            case .addressBlock: return "ADDRESSBLOCK"
-            case .register: return "REGISTER"
-            case .field: return "FIELD"
-            case .property: return "PROPERTY"
-            case .registers: return "REGISTERS"
-            case .externalInterfaces: return "EXTERNALINTERFACES"
-            case .externalPorts: return "EXTERNALPORTS"
-            }
-        }
     }
 
     let document: XMLDocument
-    private var positions: [[Int32]]
+    /// Element positions grouped by tag (`starts[tag]..<starts[tag + 1]`), each group in document order.
+    private let sorted: [Int32]
+    private let starts: [Int]
+
+    private func positions(_ tag: Tag) -> ArraySlice<Int32> { sorted[starts[tag.rawValue]..<starts[tag.rawValue + 1]] }
 
     init(_ document: XMLDocument) {
         self.document = document
-        let (names, nameOfElement) = document.tagNames()
-        var tagOfName = [Int](repeating: -1, count: names.count)
-        let wanted = Dictionary(uniqueKeysWithValues: Tag.allCases.map { ($0.name, $0.rawValue) })
-        for (i, name) in names.enumerated() { tagOfName[i] = wanted[name] ?? -1 }
-        var positions = [[Int32]](repeating: [], count: Tag.allCases.count)
-        for (e, id) in nameOfElement.enumerated() {
-            let tag = tagOfName[Int(id)]
-            if tag >= 0 { positions[tag].append(Int32(e)) }
+        // One pass classifies each element by its tag name's bytes (no strings, no hashing); a counting
+        // sort then groups them by tag.
+        var tagOfElement = [Int8](repeating: -1, count: document.elementCount)
+        var counts = [Int](repeating: 0, count: Tag.allCases.count)
+        document.bytes.withUnsafeBufferPointer { bytes in
+            tagOfElement.withUnsafeMutableBufferPointer { tagOf in
+                for e in 0..<tagOf.count {
+                    let tag = Self.tag(UnsafeBufferPointer(rebasing: bytes[document.tagNameRange(at: e)]))
+                    if tag >= 0 {
+                        tagOf[e] = Int8(tag)
+                        counts[tag] += 1
+                    }
+                }
+            }
         }
-        self.positions = positions
+        // Counting sort: each tag's elements in document order, one after the other.
+        var starts = [Int](repeating: 0, count: counts.count + 1)
+        for t in counts.indices { starts[t + 1] = starts[t] + counts[t] }
+        var sorted = [Int32](repeating: 0, count: starts[counts.count])
+        var next = starts
+        sorted.withUnsafeMutableBufferPointer { out in
+            for (e, tag) in tagOfElement.enumerated() where tag >= 0 {
+                out[next[Int(tag)]] = Int32(e)
+                next[Int(tag)] += 1
+            }
+        }
+        self.sorted = sorted
+        self.starts = starts
+    }
+
+    /// The tag (raw value) named by `name`, or -1.
+    private static func tag(_ name: UnsafeBufferPointer<UInt8>) -> Int {
+        func check(_ tag: Tag, _ text: StaticString) -> Int {
+            let p = text.utf8Start
+            for i in 0..<name.count where name[i] != p[i] { return -1 }
+            return tag.rawValue
+        }
+        guard !name.isEmpty else { return -1 }
+        switch (name.count, name[0]) {
+        case (4, UInt8(ascii: "P")): return check(.port, "PORT")
+        case (5, UInt8(ascii: "F")): return check(.field, "FIELD")
+        case (6, UInt8(ascii: "M")): return check(.module, "MODULE")
+        case (7, UInt8(ascii: "P")): return check(.portMap, "PORTMAP")
+        case (8, UInt8(ascii: "P")): return check(.property, "PROPERTY")
+        case (8, UInt8(ascii: "R")): return check(.register, "REGISTER")
+        case (8, UInt8(ascii: "M")): return check(.memRange, "MEMRANGE")
+        case (9, UInt8(ascii: "P")): return check(.parameter, "PARAMETER")
+        case (9, UInt8(ascii: "R")): return check(.registers, "REGISTERS")
+        case (10, UInt8(ascii: "C")): return check(.connection, "CONNECTION")
+        case (10, UInt8(ascii: "S")): return check(.systemInfo, "SYSTEMINFO")
+        case (12, UInt8(ascii: "B")): return check(.busInterface, "BUSINTERFACE")
+        case (12, UInt8(ascii: "A")): return check(.addressBlock, "ADDRESSBLOCK")
+        case (13, UInt8(ascii: "E")): return check(.externalPorts, "EXTERNALPORTS")
+        case (18, UInt8(ascii: "E")): return check(.externalInterfaces, "EXTERNALINTERFACES")
+        default: return -1
+        }
     }
 
     /// Every element with tag `tag` in the whole document, in document order.
-    func all(_ tag: Tag) -> Elements { Elements(document: document, positions: positions[tag.rawValue][...]) }
+    func all(_ tag: Tag) -> Elements { Elements(document: document, positions: positions(tag)) }
 
     /// Every element with tag `tag` below `element` (at any depth), in document order.
     func descendants(_ tag: Tag, of element: XMLElement) -> Elements {
-        let list = positions[tag.rawValue]
+        let list = positions(tag)
         let range = element.descendantIndices
         let lower = Self.firstIndex(in: list, notBelow: range.lowerBound)
         let upper = Self.firstIndex(in: list, notBelow: range.upperBound)
         return Elements(document: document, positions: list[lower..<upper])
     }
 
-    private static func firstIndex(in list: [Int32], notBelow value: Int) -> Int {
-        var low = 0, high = list.count
+    private static func firstIndex(in list: ArraySlice<Int32>, notBelow value: Int) -> Int {
+        var low = list.startIndex, high = list.endIndex
         while low < high {
             let mid = (low + high) / 2
             if Int(list[mid]) < value { low = mid + 1 } else { high = mid }

@@ -14,7 +14,7 @@ func vaddImage() throws -> OverlayImage {
     return OverlayImage(description: description, path: vaddXclbin, bytes: bytes)
 }
 
-@Suite("Alveo backend on XRT's no-op device", .serialized)
+@Suite("Alveo backend on XRT's no-op device", .serialized, .xrtExclusive)
 struct AlveoBackendTests {
     func loadedBackend() throws -> (AlveoBackend, OverlayImage, IPBlock) {
         let backend = try AlveoBackend(index: 0)
@@ -158,7 +158,7 @@ struct AlveoBackendTests {
     }
 }
 
-@Suite("The project's own written xclbins on XRT's no-op device", .serialized)
+@Suite("The project's own written xclbins on XRT's no-op device", .serialized, .xrtExclusive)
 struct WrittenXclbinTests {
     /// Every reference xclbin, written again by `XclbinBuilder`.
     static func written() throws -> [(name: String, bytes: [UInt8], file: XclbinFile)] {
@@ -211,7 +211,7 @@ struct WrittenXclbinTests {
     }
 }
 
-@Suite("Alveo backend under concurrency", .serialized)
+@Suite("Alveo backend under concurrency", .serialized, .xrtExclusive)
 struct AlveoConcurrencyTests {
     @Test("buffers allocated, synced and freed from several threads at once are all accounted for")
     func concurrentBuffers() async throws {

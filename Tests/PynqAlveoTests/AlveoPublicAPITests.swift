@@ -2,11 +2,12 @@ import Foundation
 import Pynq
 import PynqBackend
 import Testing
+import TestSupport
 
 @testable import PynqAlveo
 
 /// The public API (Overlay, Memory, allocate, PynqBuffer) on the Alveo backend, XRT's no-op device.
-@Suite("Public API on the Alveo backend", .serialized)
+@Suite("Public API on the Alveo backend", .serialized, .xrtExclusive)
 struct AlveoPublicAPITests {
     func device() throws -> Device { Device(backend: try AlveoBackend(index: 0)) }
 
@@ -65,7 +66,7 @@ struct AlveoPublicAPITests {
 
 /// `ol.krnl_vadd_1.call(a, b, c, n)` on the Alveo backend: arguments packed from the xclbin's argument
 /// list into an XRT run.
-@Suite("Kernel calls on the Alveo backend", .serialized)
+@Suite("Kernel calls on the Alveo backend", .serialized, .xrtExclusive)
 struct AlveoKernelCallTests {
     /// The blocking forms (kept out of the async test, where `call` means the async overload).
     func blockingCalls(_ ol: Overlay, _ a: PynqBuffer, _ b: PynqBuffer, _ c: PynqBuffer, _ n: Int) throws {

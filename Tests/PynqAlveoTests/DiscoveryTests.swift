@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import PynqAlveo
 
-@Suite("Alveo device discovery")
+@Suite("Alveo device discovery", .xrtExclusive)
 struct DiscoveryTests {
     let card = PCIFunction(address: "0000:65:00.1", vendorID: 0x10ee, deviceID: 0x5005, driver: "xocl")
     let mgmt = PCIFunction(address: "0000:65:00.0", vendorID: 0x10ee, deviceID: 0x5004, driver: nil)

@@ -32,7 +32,7 @@ struct CXRTDeclarationTests {
     }
 }
 
-@Suite("XRT loader")
+@Suite("XRT loader", .xrtExclusive)
 struct XRTLoaderTests {
     @Test("an empty search path reports XRT not found, listing where it looked")
     func notFound() throws {
@@ -107,7 +107,7 @@ struct XRTLoaderTests {
     }
 }
 
-@Suite("XRT low-level wrapper on the no-op device", .serialized)
+@Suite("XRT low-level wrapper on the no-op device", .serialized, .xrtExclusive)
 struct XRTLowLevelTests {
     @Test("open, load the vadd xclbin, allocate per argument bank, map, write, sync, read back, run, free")
     func fullCycle() throws {
@@ -251,7 +251,7 @@ struct XRTLowLevelTests {
     }
 }
 
-@Suite("XRT's view of an xclbin")
+@Suite("XRT's view of an xclbin", .xrtExclusive)
 struct XclbinAcceptanceTests {
     @Test("the reference vadd xclbin: four arguments, buffers in bank 0 at 0x10/0x1c/0x28, size at 0x34")
     func vadd() throws {

@@ -71,7 +71,7 @@ struct AllocateTests {
         #expect(!buf.coherent)
         try buf[16..<32].flush()
         try buf.invalidate()
-        let allocation = try #require(buf.storage.allocation as? MockAllocation)
+        let allocation = try #require(buf.allocation as? MockAllocation)
         #expect(allocation.syncLog == [MockSync(direction: .toDevice, offset: 64, length: 64),
                                        MockSync(direction: .fromDevice, offset: 0, length: 4096)])
         buf.free()

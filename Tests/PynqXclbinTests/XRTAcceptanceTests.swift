@@ -7,7 +7,7 @@ import TestSupport
 /// Every xclbin the builder writes must load in XRT: as an `xrt::xclbin` (no device needed) and into
 /// XRT's no-op device (`XCL_EMULATION_MODE=noop`, set by scripts/test.sh), where kernels open and report
 /// the argument offsets and memory banks we wrote.
-@Suite(.serialized) struct XclbinXRTAcceptanceTests {
+@Suite(.serialized, .xrtExclusive) struct XclbinXRTAcceptanceTests {
     static func designs() throws -> [(String, [UInt8])] {
         var out = [("kernel_opt-like", try kernelOptLikeBuilder().build())]
         for name in Reference.fileNames(withExtension: "xclbin") {

@@ -1,4 +1,5 @@
 import Foundation
+import Pynq
 import PynqBackend
 import PynqMetadataCore
 import Testing
@@ -137,17 +138,30 @@ import TestSupport
         #expect(board.nothingLeaked)
     }
 
-    @Test func refusedWhileBuffersAreLive() throws {
+    /// The live-buffer rule belongs to the public API (`Device`): refused unless forced. A forced
+    /// download keeps CMA buffers valid (they are processor DDR, which a bitstream does not touch).
+    @Test func liveBuffersRefusedByDeviceUnlessForced() throws {
         let board = try FakeBoard()
         try board.tree.addDevMem()
         let backend = ZynqBackend(configuration: .init(system: board.system, allocator: .xlnk(.packed, .kernel)))
+        let device = Device(backend: backend)
         let image = try ZynqTestOverlays.resizer()
-        try backend.download(image)
+        try device.download(image)
         let buffer = try backend.allocate(byteCount: 4096, memory: 0, cacheable: false)
-        #expect(throws: ZynqError.buffersLive(count: 1)) { try backend.download(image) }
+        buffer.hostAddress.storeBytes(of: 0xC0DE_CAFE, as: UInt32.self)
+        #expect {
+            try device.download(image)
+        } throws: { error in
+            guard case PynqError.buffersLive(_, let banks) = error else { return false }
+            return banks.map(\.bank) == ["PSDDR"] && banks.map(\.count) == [1]
+        }
+        try device.download(image, force: true)
+        #expect(backend.loadedOverlayID == image.identity)
+        #expect(buffer.hostAddress.load(as: UInt32.self) == 0xC0DE_CAFE)
+        #expect(try backend.usage(memory: 0).numBuffers == 1)
         buffer.release()
-        try backend.download(image)
-        backend.close()
+        try device.download(image)
+        try device.close()
         #expect(board.nothingLeaked)
     }
 

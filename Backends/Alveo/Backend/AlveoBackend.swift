@@ -125,8 +125,18 @@ public final class AlveoBackend: Backend {
     // MARK: Memory
 
     public func allocate(byteCount: Int, memory: Int, cacheable: Bool) throws -> any BackendAllocation {
+        try allocate(byteCount: byteCount, memory: memory, cacheable: cacheable, in: try loaded())
+    }
+
+    public func allocate(byteCount: Int, memory: Int, cacheable: Bool, whileLoaded overlay: String) throws
+        -> (any BackendAllocation)?
+    {
+        guard let loaded = state.withLock({ $0.loaded }), loaded.identity == overlay else { return nil }
+        return try allocate(byteCount: byteCount, memory: memory, cacheable: cacheable, in: loaded)
+    }
+
+    private func allocate(byteCount: Int, memory: Int, cacheable: Bool, in loaded: Loaded) throws -> any BackendAllocation {
         guard byteCount > 0 else { throw BackendError.invalidSize(requested: byteCount) }
-        let loaded = try loaded()
         guard memory >= 0, memory < loaded.allocatable.count, loaded.allocatable[memory] else {
             throw unallocatable(memory, in: loaded)
         }

@@ -143,7 +143,7 @@ struct ElementFormatter {
         self.buffer = buffer
         var offsets = [Int]()
         ElementFormatter.collect(buffer, shown, axis: 0, offset: buffer.byteOffset, into: &offsets)
-        let base = buffer.storage.base
+        let base = buffer.base
         let dtype = buffer.dtype
         switch dtype.kind {
         case .bool:
@@ -201,7 +201,7 @@ struct ElementFormatter {
     }
 
     func format(_ index: [Int]) -> String {
-        let address = buffer.storage.base + buffer.checkedOffset(index)
+        let address = buffer.base + buffer.checkedOffset(index)
         switch style {
         case .bool:
             return address.load(as: UInt8.self) != 0 ? " True" : "False"

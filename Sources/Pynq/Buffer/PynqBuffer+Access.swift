@@ -52,22 +52,22 @@ extension PynqBuffer {
     }
 
     func throwingOffset(_ index: [Int]) throws(PynqBufferError) -> Int {
-        guard !storage.isFreed else { throw .freed }
+        guard !isFreed else { throw .freed }
         guard let offset = elementOffset(index) else { throw .indexOutOfRange(index: index, shape: shape) }
         return offset
     }
 
     @inlinable @inline(__always)
     func read(at offset: Int) -> PynqValue {
-        storage.checkLive()
-        return dtype.load(from: storage.base + offset)
+        checkLive()
+        return dtype.load(from: base + offset)
     }
 
     @usableFromInline
     func write(_ value: PynqValue, at offset: Int) {
-        storage.checkLive()
+        checkLive()
         do {
-            try dtype.store(value, to: storage.base + offset)
+            try dtype.store(value, to: base + offset)
         } catch {
             preconditionFailure("PynqBuffer: \(error)")
         }
@@ -76,15 +76,15 @@ extension PynqBuffer {
     @inlinable @inline(__always)
     func read<T: PynqElement>(_ type: T.Type, at offset: Int) -> T {
         checkType(type)
-        storage.checkLive()
-        return storage.base.loadUnaligned(fromByteOffset: offset, as: T.self)
+        checkLive()
+        return base.loadUnaligned(fromByteOffset: offset, as: T.self)
     }
 
     @inlinable @inline(__always)
     func write<T: PynqElement>(_ value: T, at offset: Int) {
         checkType(T.self)
-        storage.checkLive()
-        (storage.base + offset).storeBytes(of: value, as: T.self)
+        checkLive()
+        (base + offset).storeBytes(of: value, as: T.self)
     }
 
     // MARK: Untyped subscripts (trap on misuse, like Array)
@@ -145,7 +145,7 @@ extension PynqBuffer {
     /// The element at `index`; throws for a wrong index or a freed buffer.
     public func element(at index: [Int]) throws(PynqBufferError) -> PynqValue {
         let offset = try throwingOffset(index)
-        return dtype.load(from: storage.base + offset)
+        return dtype.load(from: base + offset)
     }
 
     /// The element at `index` as `T`; throws ``PynqBufferError/dtypeMismatch(buffer:requested:)`` unless
@@ -153,14 +153,14 @@ extension PynqBuffer {
     public func element<T: PynqElement>(at index: [Int], as type: T.Type) throws(PynqBufferError) -> T {
         guard T.pynqDType == dtype else { throw .dtypeMismatch(buffer: dtype, requested: T.pynqDType) }
         let offset = try throwingOffset(index)
-        return storage.base.loadUnaligned(fromByteOffset: offset, as: T.self)
+        return base.loadUnaligned(fromByteOffset: offset, as: T.self)
     }
 
     /// Stores `value` at `index`, converted to the buffer's dtype; throws when the value does not fit
     /// exactly (`-1` into `uint32`), for a wrong index or a freed buffer. Nothing is written on a throw.
     public func setElement(_ value: PynqValue, at index: [Int]) throws(PynqBufferError) {
         let offset = try throwingOffset(index)
-        try dtype.store(value, to: storage.base + offset)
+        try dtype.store(value, to: base + offset)
     }
 
     /// Stores `value` at `index`, converted numerically to the buffer's dtype (see ``setElement(_:at:)``).

@@ -80,7 +80,7 @@ extension PynqBuffer {
             pattern |= pattern << UInt64(width)
             width *= 2
         }
-        let base = storage.base
+        let base = base
         forEachRun { offset, bytes in
             PynqBuffer.fill(base + offset, bytes: bytes, pattern: pattern)
         }
@@ -211,7 +211,7 @@ extension PynqBuffer {
         for index in 0..<count {
             patterns.append(try dtype.bitPattern(of: source.load(from: bytes.baseAddress! + index * source.itemSize)))
         }
-        let base = storage.base
+        let base = base
         var next = 0
         forEachElementOffset { offset in
             dtype.storeBits(patterns[next], to: base + offset)
@@ -227,7 +227,7 @@ extension PynqBuffer {
         try pinnedTyped { () throws(PynqBufferError) in
             try other.pinnedTyped { () throws(PynqBufferError) in
                 if isContiguous, other.isContiguous {
-                    memmove(storage.base + byteOffset, other.storage.base + other.byteOffset, nbytes)
+                    memmove(base + byteOffset, other.base + other.byteOffset, nbytes)
                     return
                 }
                 let staging = other.bytesUnchecked()
@@ -252,7 +252,7 @@ extension PynqBuffer {
         source.withUnsafeBytes { raw in
             guard let from = raw.baseAddress else { return }
             var consumed = 0
-            let base = storage.base
+            let base = base
             forEachRun { offset, bytes in
                 memcpy(base + offset, from + consumed, bytes)
                 consumed += bytes
@@ -270,7 +270,7 @@ extension PynqBuffer {
                 let destination = UnsafeMutableRawPointer(elements.baseAddress!)
                 var written = 0
                 forEachRun { offset, bytes in
-                    memcpy(destination + written, storage.base + offset, bytes)
+                    memcpy(destination + written, base + offset, bytes)
                     written += bytes
                 }
                 initialized = count
@@ -283,7 +283,7 @@ extension PynqBuffer {
         try pinnedTyped { () throws(PynqBufferError) in
             var values = [PynqValue]()
             values.reserveCapacity(count)
-            forEachElementOffset { values.append(dtype.load(from: storage.base + $0)) }
+            forEachElementOffset { values.append(dtype.load(from: base + $0)) }
             return values
         }
     }
@@ -298,7 +298,7 @@ extension PynqBuffer {
             var written = 0
             if let destination = raw.baseAddress {
                 forEachRun { offset, bytes in
-                    memcpy(destination + written, storage.base + offset, bytes)
+                    memcpy(destination + written, base + offset, bytes)
                     written += bytes
                 }
             }
@@ -317,8 +317,8 @@ extension PynqBuffer {
     /// Calls `body` with the view's bytes, writable.
     public func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) throws -> R {
         guard isContiguous else { throw PynqBufferError.notContiguous(shape: shape, strides: strides) }
-        return try storage.pinned {
-            try body(UnsafeMutableRawBufferPointer(start: storage.base + byteOffset, count: nbytes))
+        return try pinned {
+            try body(UnsafeMutableRawBufferPointer(start: base + byteOffset, count: nbytes))
         }
     }
 
@@ -341,8 +341,8 @@ extension PynqBuffer {
 
     /// Runs `body` with the memory pinned, keeping the error type.
     func pinnedTyped<R>(_ body: () throws(PynqBufferError) -> R) throws(PynqBufferError) -> R {
-        try storage.pin()
-        defer { storage.unpin() }
+        try pin()
+        defer { unpin() }
         return try body()
     }
 }

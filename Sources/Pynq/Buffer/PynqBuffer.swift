@@ -1,4 +1,5 @@
 import PynqBackend
+import Synchronization
 
 /// An n-dimensional array of numbers in memory a device can reach: pynq's `PynqBuffer`.
 ///
@@ -22,7 +23,21 @@ import PynqBackend
 /// other threads). The elements themselves are plain memory, like device memory: concurrent writes to the
 /// same element, or element access through a subscript racing with `free()`, are the caller's to order.
 public final class PynqBuffer: Sendable {
-    @usableFromInline let storage: BufferStorage
+    /// The buffer `allocate` made, for a view; `nil` for that buffer itself (see `storage`).
+    @usableFromInline let root: PynqBuffer?
+    /// The backend's memory, shared by the root and its views; released once (PynqBuffer+Lifetime).
+    let allocation: any BackendAllocation
+    /// `allocation.hostAddress`, read once so element access does no dynamic dispatch.
+    @usableFromInline nonisolated(unsafe) let base: UnsafeMutableRawPointer
+    /// `allocation.deviceAddress`.
+    let allocationDeviceAddress: UInt64
+    /// Whatever created the buffer (the runtime's memory bank), kept alive with the memory: the object
+    /// itself, or an `OwnerBox` around a value. Set on the root only.
+    let ownerObject: (any AnyObject & Sendable)?
+    /// Freed flag and pin count of the allocation; used on the root only.
+    @usableFromInline let lifetime = Atomic<Int>(0)
+    /// Whether host and device see each other's writes without syncing; then sync calls do nothing.
+    public let coherent: Bool
     /// The element type.
     public let dtype: DType
     /// Extent of each axis (numpy's `shape`).
@@ -50,12 +65,19 @@ public final class PynqBuffer: Sendable {
         guard allocation.byteCount >= needed else {
             throw .allocationTooSmall(needed: needed, available: allocation.byteCount)
         }
-        self.init(storage: BufferStorage(allocation: allocation, owner: owner), shape: shape, dtype: dtype, byteCount: needed)
+        self.init(allocation: allocation, ownerObject: owner.map(OwnerBox.init), shape: shape, dtype: dtype, byteCount: needed)
     }
 
-    /// A buffer over all of `storage`, `byteCount` bytes being `shape` elements of `dtype` (checked by the caller).
-    init(storage: BufferStorage, shape: [Int], dtype: DType, byteCount: Int) {
-        self.storage = storage
+    /// A root buffer over all of `allocation`, `byteCount` bytes being `shape` elements of `dtype`
+    /// (checked by the caller).
+    init(allocation: any BackendAllocation, ownerObject: (any AnyObject & Sendable)?, shape: [Int], dtype: DType,
+         byteCount: Int) {
+        self.root = nil
+        self.allocation = allocation
+        self.base = allocation.hostAddress
+        self.allocationDeviceAddress = allocation.deviceAddress
+        self.coherent = allocation.coherent
+        self.ownerObject = ownerObject
         self.dtype = dtype
         self.shape = shape
         self.strides = PynqBuffer.rowMajorStrides(shape: shape, itemSize: dtype.itemSize)
@@ -64,9 +86,15 @@ public final class PynqBuffer: Sendable {
         self.isContiguous = true
     }
 
-    /// A view of `storage` (slices, reshapes, reinterpretations).
-    init(storage: BufferStorage, dtype: DType, shape: [Int], strides: [Int], byteOffset: Int) {
-        self.storage = storage
+    /// A view of `storage`'s memory (slices, reshapes, reinterpretations).
+    init(storage: PynqBuffer, dtype: DType, shape: [Int], strides: [Int], byteOffset: Int) {
+        let root = storage.storage
+        self.root = root
+        self.allocation = root.allocation
+        self.base = root.base
+        self.allocationDeviceAddress = root.allocationDeviceAddress
+        self.coherent = root.coherent
+        self.ownerObject = nil
         self.dtype = dtype
         self.shape = shape
         self.strides = strides
@@ -74,6 +102,8 @@ public final class PynqBuffer: Sendable {
         self.count = shape.reduce(1, *)
         self.isContiguous = PynqBuffer.isRowMajor(shape: shape, strides: strides, itemSize: dtype.itemSize)
     }
+
+    deinit { releaseIfRoot() }
 
     /// Bytes needed for `shape` elements of `dtype`: what `allocate` asks the backend for.
     ///
@@ -129,28 +159,26 @@ public final class PynqBuffer: Sendable {
     /// Size of one element in bytes (numpy's `itemsize`).
     public var itemSize: Int { dtype.itemSize }
     /// Address of this view's first element as the device sees it (pynq's `device_address`).
-    public var deviceAddress: UInt64 { storage.deviceAddress &+ UInt64(byteOffset) }
+    public var deviceAddress: UInt64 { allocationDeviceAddress &+ UInt64(byteOffset) }
     /// Alias of ``deviceAddress`` (pynq's `physical_address`).
     public var physicalAddress: UInt64 { deviceAddress }
     /// Host address of this view's first element (pynq's `virtual_address`).
-    public var virtualAddress: UInt { UInt(bitPattern: storage.base + byteOffset) }
-    /// Whether host and device see each other's writes without syncing; then sync calls do nothing.
-    public var coherent: Bool { storage.coherent }
+    public var virtualAddress: UInt { UInt(bitPattern: base + byteOffset) }
     /// Whether the host mapping is cached (pynq's `cacheable`).
-    public var cacheable: Bool { storage.allocation.cacheable }
+    public var cacheable: Bool { allocation.cacheable }
     /// Index of the memory bank the buffer lives in.
-    public var memoryIndex: Int { storage.allocation.memoryIndex }
+    public var memoryIndex: Int { allocation.memoryIndex }
     /// The object passed as `owner` when the buffer was made (the runtime's memory bank).
-    public var owner: (any Sendable)? { storage.owner }
+    public var owner: (any Sendable)? { ownerValue }
     /// Whether ``free()`` was called on this buffer or any view sharing its memory.
-    public var isFreed: Bool { storage.isFreed }
+    public var isFreed: Bool { allocationFreed }
     /// Whether `other` views the same allocation.
     public func sharesMemory(with other: PynqBuffer) -> Bool { storage === other.storage }
 
     // MARK: Freeing
 
     /// Returns the memory to the backend now. Idempotent; frees the memory every view of it shares.
-    public func free() { storage.free() }
+    public func free() { markFreed() }
 
     // MARK: Cache synchronisation
 
@@ -175,10 +203,10 @@ public final class PynqBuffer: Sendable {
 
     /// Syncs ``coveredByteRange`` in `direction`; throws ``PynqBufferError/freed`` or the backend's error.
     public func sync(_ direction: SyncDirection) throws {
-        try storage.pinned {
+        try pinned {
             let range = coveredByteRange
-            guard !storage.coherent, !range.isEmpty else { return }
-            try storage.allocation.sync(direction, offset: range.lowerBound, length: range.count)
+            guard !coherent, !range.isEmpty else { return }
+            try allocation.sync(direction, offset: range.lowerBound, length: range.count)
         }
     }
 }

@@ -38,14 +38,14 @@ public struct TypedPynqBuffer<T: PynqElement>: Sendable {
 
     @inlinable @inline(__always)
     func load(_ offset: Int) -> T {
-        buffer.storage.checkLive()
-        return buffer.storage.base.loadUnaligned(fromByteOffset: offset, as: T.self)
+        buffer.checkLive()
+        return buffer.base.loadUnaligned(fromByteOffset: offset, as: T.self)
     }
 
     @inlinable @inline(__always)
     func store(_ value: T, _ offset: Int) {
-        buffer.storage.checkLive()
-        (buffer.storage.base + offset).storeBytes(of: value, as: T.self)
+        buffer.checkLive()
+        (buffer.base + offset).storeBytes(of: value, as: T.self)
     }
 
     /// Element `i` of a 1-d buffer.
@@ -92,7 +92,7 @@ public struct TypedPynqBuffer<T: PynqElement>: Sendable {
     /// Stores `value` at `index`; throws for a wrong index or a freed buffer.
     public func setElement(_ value: T, at index: [Int]) throws(PynqBufferError) {
         let offset = try buffer.throwingOffset(index)
-        (buffer.storage.base + offset).storeBytes(of: value, as: T.self)
+        (buffer.base + offset).storeBytes(of: value, as: T.self)
     }
 
     /// Sets every element to `value` (memset speed on contiguous views).

@@ -129,10 +129,7 @@ public final class Device: Sendable, CustomStringConvertible {
     /// Live buffers per memory bank of the loaded overlay (banks without buffers are left out).
     public func liveBuffers() -> [(bank: String, count: Int)] {
         guard let image = state.withLock({ $0.loaded }), backend.loadedOverlayID == image.identity else { return [] }
-        return image.description.memories.compactMap { bank in
-            guard let usage = try? backend.usage(memory: bank.index), usage.numBuffers > 0 else { return nil }
-            return (bank.tag, usage.numBuffers)
-        }
+        return backend.liveBuffers(of: image.description)
     }
 
     /// Loads `image` onto the device.

@@ -87,7 +87,7 @@ extension PynqBuffer: KernelCallArgument {
             throw KernelCallError.argumentType(ip: ip, argument: parameter.name, cType: parameter.cType, given: "PynqBuffer")
         }
         guard !isFreed else { throw PynqBufferError.freed }
-        return .buffer(storage.allocation, offset: byteOffset)
+        return .buffer(allocation, offset: byteOffset)
     }
 }
 

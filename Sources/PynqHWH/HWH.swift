@@ -68,7 +68,12 @@ public struct HWHFile: Sendable {
     public var isPartial: Bool { processingSystem == nil }
 
     init(document: XMLDocument, source: String) throws {
-        let design = try HWHDesign(document: document, source: source)
+        // The design reads the document through raw spans, valid for this call only: nothing of it escapes.
+        self = try document.withRawElements { raw in try HWHFile(document: document, raw: raw, source: source) }
+    }
+
+    private init(document: XMLDocument, raw: XMLRawElements, source: String) throws {
+        let design = try HWHDesign(document: document, raw: raw, source: source)
         self.source = source
         designName = design.systemName
         architecture = design.architecture

@@ -49,8 +49,6 @@ struct Signal {
     var port: Int32
     var name: String
     var nameID: Int32
-    /// The signals this one is wired to, in the order the HWH lists them, each once.
-    var connections: [Int32] = []
 }
 
 struct Block {
@@ -66,14 +64,17 @@ struct Block {
     let typeString: String
     let bdType: String?
     var ports: [Port] = []
-    /// Each PORT element with the signal it carries, in file order (what `connect` wires).
-    var wiredPorts: [(element: XMLElement, signal: Int32)] = []
+    /// Each PORT element (document position) with the signal it carries, in file order (what `connect`
+    /// wires).
+    var wiredPorts: [(element: Int32, signal: Int32)] = []
 
     var isCore: Bool { kind != .container }
 }
 
 struct HWHDesign {
     let document: XMLDocument
+    /// The document's elements as raw spans: valid while `HWHFile.init` runs, which the design never outlives.
+    let raw: XMLRawElements
     let tags: TagIndex
     let source: String
     /// SYSTEMINFO NAME (the block design's name).
@@ -86,6 +87,11 @@ struct HWHDesign {
     /// The design's external ports (a port list like a block's).
     var externalPorts: [Port] = []
     var signals: [Signal] = []
+    /// The wiring as (source, destination) signal pairs in the order `connect` finds them; then, grouped
+    /// by source, `connectionTargets[connectionStarts[s]..<connectionStarts[s + 1]]` (see `connections(of:)`).
+    private var wiring: [(source: Int32, destination: Int32)] = []
+    private var connectionStarts: [Int32] = []
+    private var connectionTargets: [Int32] = []
 
     /// Every name of the design's blocks, ports and signals.
     var names: NameTable
@@ -116,6 +122,11 @@ struct HWHDesign {
         portByName[IDMap.key(b, id)] ?? names.idOfLowercased(id).flatMap { portByName[IDMap.key(b, $0)] }
     }
 
+    /// The signals signal `s` is wired to, in the order the HWH lists them, each once.
+    func connections(of s: Int32) -> ArraySlice<Int32> {
+        connectionTargets[Int(connectionStarts[Int(s)])..<Int(connectionStarts[Int(s) + 1])]
+    }
+
     /// The hierarchical name pynq prints for the owner of signal `id` (`None` for external ports, as
     /// pynqmetadata's top-level module has no hierarchy name).
     func ownerPath(_ id: Int32) -> String {
@@ -139,8 +150,9 @@ struct HWHDesign {
 // MARK: Building
 
 extension HWHDesign {
-    init(document: XMLDocument, source: String) throws {
+    init(document: XMLDocument, raw: XMLRawElements, source: String) throws {
         self.document = document
+        self.raw = raw
         self.source = source
         tags = TagIndex(document)
         let root = document.root
@@ -158,24 +170,27 @@ extension HWHDesign {
 
         let modules = Array(tags.all(.module))
         blocks.reserveCapacity(modules.count)
-        let portCount = tags.all(.port).count, busCount = tags.all(.busInterface).count
+        let portCount = tags.allPositions(.port).count, busCount = tags.allPositions(.busInterface).count
         names = NameTable(capacity: modules.count + busCount + portCount + 16)
         portByName = IDMap(capacity: portCount + busCount)
         signalByPhysical = IDMap(capacity: portCount)
         blockByName = IDMap(capacity: modules.count)
         externalInstanceIDs = (names.insert(externalInstanceName).id, names.insert("External_Ports").id)
-        try document.bytes.withUnsafeBufferPointer { bytes in
-            for module in modules { try addBlock(module, bytes) }
-            addExternalPorts(root, bytes)
-            for b in blocks.indices { connect(block: Int32(b), bytes) }
-        }
+        for module in modules { try addBlock(module) }
+        addExternalPorts(root)
+        for b in blocks.indices { connect(block: Int32(b)) }
+        groupWiring()
         try resolveSubordinateAddresses(root)
     }
 
+    /// The value of attribute `name` of the element at document position `e`.
+    func attribute(_ e: Int32, _ name: StaticString) -> XMLSpan? { raw.attributes(of: Int(e)).value(name, in: raw.bytes) }
+
     /// The name id of a VLNV's `name` field (its third, `:`-separated), if it has one.
-    private mutating func vlnvNameID(_ value: XMLAttributeValue, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        if value.needsDecoding { return VLNV(value.string).name.map { names.insert($0).id } }
-        let range = value.byteRange
+    private mutating func vlnvNameID(_ value: XMLSpan) -> Int32? {
+        let bytes = raw.bytes
+        if value.hasReferences { return VLNV(value.string(in: bytes)).name.map { names.insert($0).id } }
+        let range = Int(value.start)..<(Int(value.start) + Int(value.length))
         var colons = 0
         var start = range.lowerBound
         for i in range where bytes[i] == UInt8(ascii: ":") {
@@ -186,8 +201,9 @@ extension HWHDesign {
         return colons == 2 ? names.insert(bytes: UnsafeBufferPointer(rebasing: bytes[start..<range.upperBound])) : nil
     }
 
-    private mutating func addBlock(_ module: XMLElement, _ bytes: UnsafeBufferPointer<UInt8>) throws {
-        guard let instanceValue = module.attributeValue("INSTANCE") else {
+    private mutating func addBlock(_ module: XMLElement) throws {
+        let bytes = raw.bytes
+        guard let instanceValue = attribute(Int32(module.documentIndex), "INSTANCE") else {
             throw error(module, "MODULE", "has no INSTANCE attribute; every MODULE needs one")
         }
         let instanceID = names.insert(instanceValue, in: bytes).id
@@ -215,27 +231,32 @@ extension HWHDesign {
             bdType: bdType)
         let blockID = Int32(blocks.count)
         func key(_ name: Int32) -> UInt64 { IDMap.key(blockID, name) }
+        let moduleRange = module.descendantIndices
 
         // Bus interfaces, each with the signals its PORTMAPs name.
-        var physicalToLogical = IDMap(capacity: tags.descendants(.portMap, of: module).count)
+        var physicalToLogical = IDMap(capacity: tags.positions(.portMap, in: moduleRange).count)
         var mappings: [(bus: Int32, logical: Int32)] = []
-        for bus in tags.descendants(.busInterface, of: module) {
-            guard let nameValue = bus.attributeValue("NAME") else { continue }
+        for bus in tags.positions(.busInterface, in: moduleRange) {
+            let attributes = raw.attributes(of: Int(bus))
+            guard let nameValue = attributes.value("NAME", in: bytes) else { continue }
             let nameID = names.insert(nameValue, in: bytes).id
-            let vlnvName = bus.attributeValue("VLNV").flatMap { vlnvNameID($0, bytes) }.map { names.names[Int($0)] }
+            let vlnvName = attributes.value("VLNV", in: bytes).flatMap { vlnvNameID($0) }.map { names.names[Int($0)] }
             let kind: PortKind
             switch vlnvName {
             case "aximm", "lmb", "inimm":
-                let type = bus.attributeValue("TYPE")
-                kind = type?.equals("MASTER") == true || type?.equals("INITIATOR") == true ? .manager : .subordinate
+                let type = attributes.value("TYPE", in: bytes)
+                kind = type?.equals("MASTER", in: bytes) == true || type?.equals("INITIATOR", in: bytes) == true
+                    ? .manager : .subordinate
             default:
                 kind = .bus
             }
             let portID = portByName[key(nameID)]
             var port = portID.map { block.ports[Int($0)] }
                 ?? Port(name: names.names[Int(nameID)], nameID: nameID, kind: kind, vlnvName: vlnvName)
-            for map in tags.descendants(.portMap, of: bus) {
-                guard let logicalValue = map.attributeValue("LOGICAL"), let physicalValue = map.attributeValue("PHYSICAL")
+            for map in tags.positions(.portMap, in: raw.descendantIndices(of: Int(bus))) {
+                let mapAttributes = raw.attributes(of: Int(map))
+                guard let logicalValue = mapAttributes.value("LOGICAL", in: bytes),
+                      let physicalValue = mapAttributes.value("PHYSICAL", in: bytes)
                 else { continue }
                 let logical = names.insert(logicalValue, in: bytes).id
                 let physical = names.insert(physicalValue, in: bytes).id
@@ -253,9 +274,11 @@ extension HWHDesign {
                 block.ports.append(port)
             }
         }
-        var portElements: [(element: XMLElement, name: Int32)] = []
-        for p in tags.descendants(.port, of: module) {
-            if let name = p.attributeValue("NAME") { portElements.append((p, names.insert(name, in: bytes).id)) }
+        let portPositions = tags.positions(.port, in: moduleRange)
+        var portElements: [(element: Int32, name: Int32)] = []
+        portElements.reserveCapacity(portPositions.count)
+        for p in portPositions {
+            if let name = attribute(p, "NAME") { portElements.append((p, names.insert(name, in: bytes).id)) }
         }
         // PORTs that no bus interface maps are ports of their own.
         for (_, name) in portElements {
@@ -299,13 +322,15 @@ extension HWHDesign {
         names.id(of: name).flatMap { signal(exactly: $0, in: port) }
     }
 
-    private mutating func addExternalPorts(_ root: XMLElement, _ bytes: UnsafeBufferPointer<UInt8>) {
+    private mutating func addExternalPorts(_ root: XMLElement) {
+        let bytes = raw.bytes
         let external: Int32 = -1
-        for interfaces in tags.all(.externalInterfaces) {
-            for bus in tags.descendants(.busInterface, of: interfaces) {
-                for map in tags.descendants(.portMap, of: bus) {
-                    guard let physical = map.attributeValue("PHYSICAL"), let logical = map.attributeValue("LOGICAL"),
-                          let name = bus.attributeValue("NAME")
+        let interfaceLists = tags.allPositions(.externalInterfaces)
+        for interfaces in interfaceLists {
+            for bus in tags.positions(.busInterface, in: raw.descendantIndices(of: Int(interfaces))) {
+                for map in tags.positions(.portMap, in: raw.descendantIndices(of: Int(bus))) {
+                    guard let physical = attribute(map, "PHYSICAL"), let logical = attribute(map, "LOGICAL"),
+                          let name = attribute(bus, "NAME")
                     else { continue }
                     let physicalID = names.insert(physical, in: bytes).id
                     externalPhysical[UInt64(physicalID)] = Int32(externalMappings.count)
@@ -313,13 +338,13 @@ extension HWHDesign {
                 }
             }
         }
-        for interfaces in tags.all(.externalInterfaces) {
-            for bus in tags.descendants(.busInterface, of: interfaces) {
-                guard let nameValue = bus.attributeValue("NAME") else { continue }
+        for interfaces in interfaceLists {
+            for bus in tags.positions(.busInterface, in: raw.descendantIndices(of: Int(interfaces))) {
+                guard let nameValue = attribute(bus, "NAME") else { continue }
                 let name = names.insert(nameValue, in: bytes).id
                 var port = Port(name: names.names[Int(name)], nameID: name, kind: .bus, vlnvName: nil)
-                for map in tags.descendants(.portMap, of: bus) {
-                    guard let physical = map.attributeValue("PHYSICAL"),
+                for map in tags.positions(.portMap, in: raw.descendantIndices(of: Int(bus))) {
+                    guard let physical = attribute(map, "PHYSICAL"),
                           let mapping = names.id(of: physical, in: bytes).flatMap({ externalPhysical[UInt64($0)] }),
                           case let logical = externalMappings[Int(mapping)].logical,
                           signal(exactly: logical, in: port) == nil
@@ -335,8 +360,8 @@ extension HWHDesign {
             }
         }
         guard let ports = root.child(named: "EXTERNALPORTS") else { return }
-        for p in tags.descendants(.port, of: ports) {
-            guard let nameValue = p.attributeValue("NAME") else { continue }
+        for p in tags.positions(.port, in: ports.descendantIndices) {
+            guard let nameValue = attribute(p, "NAME") else { continue }
             let name = names.insert(nameValue, in: bytes).id
             guard externalPhysical[UInt64(name)] == nil, portByName[IDMap.key(external, name)] == nil else { continue }
             let id = Int32(signals.count)
@@ -348,11 +373,13 @@ extension HWHDesign {
 
     /// Wires the signals of `block`'s PORTs to what their CONNECTIONs name. A connection to something the
     /// design does not have is left out.
-    private mutating func connect(block b: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+    private mutating func connect(block b: Int32) {
+        let bytes = raw.bytes
         for (p, source) in blocks[Int(b)].wiredPorts {
-            for connection in tags.descendants(.connection, of: p) {
-                guard let instanceValue = connection.attributeValue("INSTANCE"),
-                      let targetValue = connection.attributeValue("PORT")
+            for connection in tags.positions(.connection, in: raw.descendantIndices(of: Int(p))) {
+                let attributes = raw.attributes(of: Int(connection))
+                guard let instanceValue = attributes.value("INSTANCE", in: bytes),
+                      let targetValue = attributes.value("PORT", in: bytes)
                 else { continue }
                 // A name the table does not have names nothing (its lower-case form may still).
                 let instance = names.id(of: instanceValue, in: bytes)
@@ -363,17 +390,44 @@ extension HWHDesign {
                         .map { externalMappings[Int($0)] } ?? (target ?? -1, target ?? -1)
                     destination = portByName[IDMap.key(-1, portName)].flatMap { signal(exactly: signalName, in: externalPorts[Int($0)]) }
                 } else if let d = instance.flatMap({ blockByName[UInt64($0)] })
-                            ?? names.id(of: instanceValue.string.lowercased()).flatMap({ blockByName[UInt64($0)] })
+                            ?? names.id(of: instanceValue.string(in: bytes).lowercased()).flatMap({ blockByName[UInt64($0)] })
                 {
                     destination = target.flatMap { signalByPhysical[IDMap.key(d, $0)] }
-                        ?? names.id(of: targetValue.string.lowercased()).flatMap { signalByPhysical[IDMap.key(d, $0)] }
+                        ?? names.id(of: targetValue.string(in: bytes).lowercased()).flatMap { signalByPhysical[IDMap.key(d, $0)] }
                 } else {
                     destination = nil
                 }
-                guard let destination, !signals[Int(source)].connections.contains(destination) else { continue }
-                signals[Int(source)].connections.append(destination)
+                guard let destination else { continue }
+                wiring.append((source, destination))
             }
         }
+    }
+
+    /// Groups the wiring by source signal, keeping the order of each source's destinations and only the
+    /// first of a repeated one.
+    private mutating func groupWiring() {
+        var starts = [Int32](repeating: 0, count: signals.count + 1)
+        for (source, _) in wiring { starts[Int(source) + 1] += 1 }
+        for s in signals.indices { starts[s + 1] += starts[s] }
+        var targets = [Int32](repeating: 0, count: wiring.count)
+        var ends = starts
+        for (source, destination) in wiring {
+            let first = Int(starts[Int(source)]), end = Int(ends[Int(source)])
+            if targets[first..<end].contains(destination) { continue }
+            targets[end] = destination
+            ends[Int(source)] += 1
+        }
+        // Close the gaps the repeated destinations left.
+        var finalStarts = [Int32](repeating: 0, count: signals.count + 1)
+        var finalTargets: [Int32] = []
+        finalTargets.reserveCapacity(wiring.count)
+        for s in signals.indices {
+            finalTargets.append(contentsOf: targets[Int(starts[s])..<Int(ends[s])])
+            finalStarts[s + 1] = Int32(finalTargets.count)
+        }
+        connectionStarts = finalStarts
+        connectionTargets = finalTargets
+        wiring = []
     }
 
     /// Every MEMRANGE of type REGISTER or MEMORY, anywhere in the file, sets the address of the

@@ -32,6 +32,23 @@ struct NameTable {
         return (add(String(decoding: bytes, as: UTF8.self), hash: hash), true)
     }
 
+    /// The id of the (decoded) text of attribute value `span`, adding it when it is new. `document` is
+    /// the document's bytes.
+    mutating func insert(_ span: XMLSpan, in document: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
+        if span.hasReferences { return insert(span.string(in: document)) }
+        let bytes = span.bytes(in: document)
+        let hash = Self.hash(bytes)
+        if let id = find(bytes, hash: hash) { return (id, false) }
+        return (add(String(decoding: bytes, as: UTF8.self), hash: hash), true)
+    }
+
+    /// The id of the (decoded) text of attribute value `span`, if the table has it.
+    func id(of span: XMLSpan, in document: UnsafeBufferPointer<UInt8>) -> Int32? {
+        if span.hasReferences { return id(of: span.string(in: document)) }
+        let bytes = span.bytes(in: document)
+        return find(bytes, hash: Self.hash(bytes))
+    }
+
     /// The id of `name`, adding it when it is new.
     mutating func insert(_ name: String) -> (id: Int32, inserted: Bool) {
         var copy = name
@@ -66,7 +83,7 @@ struct NameTable {
         }
     }
 
-    private mutating func add(_ name: String, hash: UInt64) -> Int32 {
+    private mutating func add(_ name: consuming String, hash: UInt64) -> Int32 {
         let id = Int32(names.count)
         names.append(name)
         hashes.append(hash)
@@ -74,14 +91,20 @@ struct NameTable {
             // Keep the table at most half full.
             slots = [Int32](repeating: -1, count: slots.count * 2)
             mask = slots.count - 1
-            for (i, h) in hashes.enumerated() { place(Int32(i), hash: h) }
+            let m = mask
+            hashes.withUnsafeBufferPointer { hashes in
+                slots.withUnsafeMutableBufferPointer { slots in
+                    for (i, h) in hashes.enumerated() { Self.place(Int32(i), hash: h, in: slots, mask: m) }
+                }
+            }
         } else {
-            place(id, hash: hash)
+            let m = mask
+            slots.withUnsafeMutableBufferPointer { Self.place(id, hash: hash, in: $0, mask: m) }
         }
         return id
     }
 
-    private mutating func place(_ id: Int32, hash: UInt64) {
+    private static func place(_ id: Int32, hash: UInt64, in slots: UnsafeMutableBufferPointer<Int32>, mask: Int) {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = id
@@ -90,7 +113,18 @@ struct NameTable {
     private static func equal(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard name.utf8.count == bytes.count else { return false }
         return name.utf8.withContiguousStorageIfAvailable { stored in
-            for i in 0..<stored.count where stored[i] != bytes[i] { return false }
+            let a = UnsafeRawBufferPointer(stored), b = UnsafeRawBufferPointer(bytes)
+            var i = 0
+            while i + 8 <= a.count {
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                    return false
+                }
+                i += 8
+            }
+            while i < a.count {
+                if a[i] != b[i] { return false }
+                i += 1
+            }
             return true
         } ?? name.utf8.elementsEqual(bytes)
     }

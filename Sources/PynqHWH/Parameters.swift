@@ -8,23 +8,29 @@ extension HWHDesign {
     /// A Versal processing system also gets the settings packed into its configuration string.
     func parameters(of b: Int32) -> OrderedDictionary<String, MetaValue> {
         let block = blocks[Int(b)]
-        let all = tags.descendants(.parameter, of: block.element)
+        let all = tags.positions(.parameter, in: block.element.descendantIndices)
         // Names are told apart by their bytes: a repeated name makes no string and no `Hasher` pass; the
         // dictionary then hashes each distinct name once.
         var names = NameTable(capacity: all.count)
         var values = ContiguousArray<MetaValue>()
         values.reserveCapacity(all.count)
-        document.bytes.withUnsafeBufferPointer { bytes in
-            for parameter in all {
-                let (nameValue, valueValue) = parameter.attributeValues("NAME", "VALUE")
-                guard let name = nameValue, names.insert(name, in: bytes).inserted else { continue }
-                guard let value = valueValue else {
-                    values.append(.null)
-                    continue
+        let bytes = raw.bytes
+        for e in all {
+            var name: XMLSpan?, value: XMLSpan?
+            for attribute in raw.attributes(of: Int(e)) {
+                if name == nil, attribute.name.equals("NAME", in: bytes) {
+                    name = attribute.value
+                } else if value == nil, attribute.name.equals("VALUE", in: bytes) {
+                    value = attribute.value
                 }
-                values.append(.string(value.needsDecoding
-                    ? value.string : String(decoding: UnsafeBufferPointer(rebasing: bytes[value.byteRange]), as: UTF8.self)))
             }
+            guard let name, names.insert(name, in: bytes).inserted else { continue }
+            guard let value else {
+                values.append(.null)
+                continue
+            }
+            values.append(.string(value.hasReferences
+                ? value.string(in: bytes) : String(decoding: value.bytes(in: bytes), as: UTF8.self)))
         }
         var result = OrderedDictionary(uncheckedUniqueKeys: names.names, values: values)
         if case .processingSystem(.versal) = block.kind {

@@ -49,37 +49,44 @@ extension HWHDesign {
         var info = RegisterInfo(name: name, offset: 0, size: 4, access: "read-write", description: "", fields: [:])
         // Error context is made only when thrown.
         func what() -> String { "MODULE \(block.name) REGISTER \(name)" }
+        let bytes = raw.bytes
+        let r = register.documentIndex
+        let range = register.descendantIndices
         // PROPERTY names are compared as bytes; VALUE is read only for the properties pynqmetadata uses.
-        for property in register.children(named: "PROPERTY") {
-            guard let key = property.attributeValue("NAME") else { continue }
-            if key.equals("DESCRIPTION") {
-                info.description = property.attributeValue("VALUE")?.string
-            } else if key.equals("ADDRESS_OFFSET") {
-                info.offset = try number(property["VALUE"], property, what(), "ADDRESS_OFFSET", string2int: true)
-            } else if key.equals("SIZE") {
-                info.size = try number(property["VALUE"], property, what(), "SIZE", string2int: false)
-            } else if key.equals("ACCESS") {
-                info.access = property["VALUE"]
+        for property in tags.positions(.property, in: range) where raw.parent(of: Int(property)) == r {
+            let attributes = raw.attributes(of: Int(property))
+            guard let key = attributes.value("NAME", in: bytes) else { continue }
+            let value = attributes.value("VALUE", in: bytes)
+            if key.equals("DESCRIPTION", in: bytes) {
+                info.description = value?.string(in: bytes)
+            } else if key.equals("ADDRESS_OFFSET", in: bytes) {
+                info.offset = try number(value, property, what(), "ADDRESS_OFFSET", string2int: true)
+            } else if key.equals("SIZE", in: bytes) {
+                info.size = try number(value, property, what(), "SIZE", string2int: false)
+            } else if key.equals("ACCESS", in: bytes) {
+                info.access = value?.string(in: bytes)
             }
         }
-        let fields = tags.descendants(.field, of: register)
+        let fields = tags.positions(.field, in: range)
         if fields.count > 15 { info.fields.reserveCapacity(fields.count) }
         for field in fields {
-            guard let fieldName = field["NAME"] else { continue }
+            guard let fieldName = attribute(field, "NAME")?.string(in: bytes) else { continue }
             func fieldWhat() -> String { "\(what()) FIELD \(fieldName)" }
             var lsb = 0, msb = 0
             var access: String? = "read-write"
             var description: String? = ""
-            for property in tags.descendants(.property, of: field) {
-                guard let key = property.attributeValue("NAME") else { continue }
-                if key.equals("DESCRIPTION") {
-                    description = property.attributeValue("VALUE")?.string
-                } else if key.equals("BIT_OFFSET") {
-                    lsb = try number(property["VALUE"], property, fieldWhat(), "BIT_OFFSET", string2int: false)
-                } else if key.equals("BIT_WIDTH") {
-                    msb = lsb + (try number(property["VALUE"], property, fieldWhat(), "BIT_WIDTH", string2int: false)) - 1
-                } else if key.equals("ACCESS") {
-                    access = property["VALUE"]
+            for property in tags.positions(.property, in: raw.descendantIndices(of: Int(field))) {
+                let attributes = raw.attributes(of: Int(property))
+                guard let key = attributes.value("NAME", in: bytes) else { continue }
+                let value = attributes.value("VALUE", in: bytes)
+                if key.equals("DESCRIPTION", in: bytes) {
+                    description = value?.string(in: bytes)
+                } else if key.equals("BIT_OFFSET", in: bytes) {
+                    lsb = try number(value, property, fieldWhat(), "BIT_OFFSET", string2int: false)
+                } else if key.equals("BIT_WIDTH", in: bytes) {
+                    msb = lsb + (try number(value, property, fieldWhat(), "BIT_WIDTH", string2int: false)) - 1
+                } else if key.equals("ACCESS", in: bytes) {
+                    access = value?.string(in: bytes)
                 }
             }
             info.fields.updateValue(
@@ -88,6 +95,11 @@ extension HWHDesign {
                                    description: description)) { _ in }
         }
         return info
+    }
+
+    private func number(_ value: XMLSpan?, _ element: Int32, _ what: @autoclosure () -> String, _ key: String,
+                        string2int: Bool) throws -> Int {
+        try number(value?.string(in: raw.bytes), document.element(at: Int(element)), what(), key, string2int: string2int)
     }
 
     /// The registers pynq's legacy parser gives an IP: every named child of any REGISTERS element of the
@@ -131,12 +143,12 @@ extension HWHDesign {
         return result
     }
 
-    private func number(_ value: String?, _ element: XMLElement, _ what: @autoclosure () -> String, _ key: String,
+    private func number(_ value: String?, _ element: @autoclosure () -> XMLElement, _ what: @autoclosure () -> String, _ key: String,
                         string2int: Bool) throws -> Int {
-        guard let value else { throw error(element, what(), "property \(key) has no VALUE") }
+        guard let value else { throw error(element(), what(), "property \(key) has no VALUE") }
         // pynq's `string2int`: hexadecimal when the text starts with `0x`, decimal otherwise.
         guard let n = PythonNumbers.int(value, base: string2int && value.hasPrefix("0x") ? 16 : 10) else {
-            throw error(element, what(), "property \(key) is \"\(value)\", not a number")
+            throw error(element(), what(), "property \(key) is \"\(value)\", not a number")
         }
         return n
     }

@@ -30,7 +30,7 @@ extension HWHDesign {
         var expanding: [Int32] = []
         func walkControllers(_ signal: Int32) throws {
             let index = nextIndex
-            for destination in signals[Int(signal)].connections {
+            for destination in connections(of: signal) {
                 let owner = signals[Int(destination)].block
                 guard owner >= 0, blocks[Int(owner)].isCore else { continue }
                 let vlnvName = blocks[Int(owner)].vlnvName
@@ -65,7 +65,7 @@ extension HWHDesign {
         nextIndex = 0
         func walkPins(_ signal: Int32, into pins: inout [Int32], marks: inout [Int32: Int]) throws {
             let index = nextIndex
-            for destination in signals[Int(signal)].connections {
+            for destination in connections(of: signal) {
                 let owner = signals[Int(destination)].block
                 guard owner >= 0, blocks[Int(owner)].isCore else { continue }
                 if blocks[Int(owner)].vlnvName == "xlconcat" {
@@ -140,14 +140,14 @@ extension HWHDesign {
         let psBlock = blocks[Int(ps)]
         guard let portName = kind.gpioPort, let p = port(ps, exactly: portName) else { return result }
         for s in psBlock.ports[Int(p)].signals {
-            for destination in signals[Int(s)].connections {
+            for destination in connections(of: s) {
                 let owner = signals[Int(destination)].block
                 guard owner >= 0, blocks[Int(owner)].isCore else { continue }
                 let core = blocks[Int(owner)]
                 var pins: [String] = []
                 if let dout = port(owner, exactly: "Dout"), let pin = signal(exactly: "Dout", in: core.ports[Int(dout)]) {
                     pins.append(pinPath(pin))
-                    pins.append(contentsOf: signals[Int(pin)].connections.map(pinPath))
+                    pins.append(contentsOf: connections(of: pin).map(pinPath))
                 }
                 var index = 999
                 if let (value, element) = parameter("DIN_FROM", of: owner) {

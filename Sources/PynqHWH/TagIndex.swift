@@ -81,12 +81,20 @@ struct TagIndex {
 
     /// Every element with tag `tag` below `element` (at any depth), in document order.
     func descendants(_ tag: Tag, of element: XMLElement) -> Elements {
-        let list = positions(tag)
-        let range = element.descendantIndices
-        let lower = Self.firstIndex(in: list, notBelow: range.lowerBound)
-        let upper = Self.firstIndex(in: list, notBelow: range.upperBound)
-        return Elements(document: document, positions: list[lower..<upper])
+        Elements(document: document, positions: positions(tag, in: element.descendantIndices))
     }
+
+    /// The document positions of the elements with tag `tag` in the position range `range` (a subtree's
+    /// descendants), in document order.
+    func positions(_ tag: Tag, in range: Range<Int>) -> ArraySlice<Int32> {
+        let list = positions(tag)
+        let lower = Self.firstIndex(in: list, notBelow: range.lowerBound)
+        let upper = Self.firstIndex(in: list[lower...], notBelow: range.upperBound)
+        return list[lower..<upper]
+    }
+
+    /// The document positions of every element with tag `tag`, in document order.
+    func allPositions(_ tag: Tag) -> ArraySlice<Int32> { positions(tag) }
 
     private static func firstIndex(in list: ArraySlice<Int32>, notBelow value: Int) -> Int {
         var low = list.startIndex, high = list.endIndex

@@ -8,67 +8,7 @@ public struct XMLAttributeValue: Sendable {
     let span: Storage.Span
 
     /// The value with entities decoded (and attribute whitespace normalized), as `XMLElement[_:]` gives it.
-    public var string: String {
-        guard span.hasReferences else { return storage.string(span) }
-        return storage.bytes.withUnsafeBufferPointer { Self.decode(UnsafeBufferPointer(rebasing: $0[byteRange])) }
-    }
-
-    /// `XMLEntities.decode(raw, normalizingWhitespace: true)`, copying the runs between references (and
-    /// literal tabs and line breaks) whole, found 8 bytes at a time: long descriptions full of `&#xA;`
-    /// decode at a few instructions per byte. The result is never longer than `raw`.
-    static func decode(_ raw: UnsafeBufferPointer<UInt8>) -> String {
-        guard let base = raw.baseAddress, !raw.isEmpty else { return "" }
-        return String(unsafeUninitializedCapacity: raw.count) { out in
-            var o = 0, i = 0
-            let n = raw.count
-            while i < n {
-                // Skip ahead over bytes that are copied as they are.
-                var j = i
-                while j + 8 <= n {
-                    let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-                    if hasSpecialByte(w) { break }
-                    j += 8
-                }
-                while j < n, !isSpecial(raw[j]) { j += 1 }
-                if j > i {
-                    UnsafeMutableRawPointer(out.baseAddress! + o).copyMemory(from: base + i, byteCount: j - i)
-                    o += j - i
-                    i = j
-                }
-                guard i < n else { break }
-                let b = raw[i]
-                if b == UInt8(ascii: "&") {
-                    var end = i + 1
-                    while end < n, raw[end] != UInt8(ascii: ";") { end += 1 }
-                    if let scalar = XMLEntities.reference(UnsafeBufferPointer(rebasing: raw[(i + 1)..<end])) {
-                        UTF8.encode(scalar) { byte in
-                            out[o] = byte
-                            o += 1
-                        }
-                    }
-                    i = end + 1
-                } else {
-                    out[o] = 0x20
-                    o += 1
-                    i += b == 0x0D && i + 1 < n && raw[i + 1] == 0x0A ? 2 : 1
-                }
-            }
-            return o
-        }
-    }
-
-    private static func isSpecial(_ b: UInt8) -> Bool {
-        b == UInt8(ascii: "&") || b == 0x09 || b == 0x0A || b == 0x0D
-    }
-
-    /// Whether any byte of `w` is `&`, tab, line feed or carriage return (the classic "has zero byte" test
-    /// on `w` XOR each of them).
-    private static func hasSpecialByte(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-        return hasZero(w ^ (ones &* 0x26)) || hasZero(w ^ (ones &* 0x09)) || hasZero(w ^ (ones &* 0x0A))
-            || hasZero(w ^ (ones &* 0x0D))
-    }
+    public var string: String { storage.string(span) }
 
     /// Whether the raw bytes hold references (or literal tabs and line breaks) that decoding changes: then
     /// the bytes at `byteRange` are not the value's UTF-8, `string` is.
@@ -129,4 +69,56 @@ extension XMLDocument {
         let n = storage.nodes[index]
         return Int(n.nameStart)..<Int(n.nameStart + n.nameLength)
     }
+}
+
+/// Every element of a document by document position, with its attributes as byte ranges: for readers that
+/// visit thousands of elements (no `XMLElement` made, no reference counting, no string). Valid only inside
+/// `XMLDocument.withRawElements`.
+public struct XMLRawElements {
+    /// The document's bytes, which the spans index.
+    public let bytes: UnsafeBufferPointer<UInt8>
+    let nodes: UnsafeBufferPointer<Storage.Node>
+    let allAttributes: UnsafeBufferPointer<XMLRawAttribute>
+
+    /// Number of elements.
+    public var count: Int { nodes.count }
+
+    /// The attributes of the element at document position `e`, in document order.
+    /// - Precondition: `0 <= e < count`.
+    public func attributes(of e: Int) -> UnsafeBufferPointer<XMLRawAttribute> {
+        let n = nodes[e]
+        let first = Int(n.firstAttribute)
+        return UnsafeBufferPointer(rebasing: allAttributes[first..<(first + Int(n.attributeCount))])
+    }
+
+    /// The document positions of the descendants of element `e` (every subtree is one contiguous run).
+    public func descendantIndices(of e: Int) -> Range<Int> { (e + 1)..<Int(nodes[e].subtreeEnd) }
+}
+
+extension XMLDocument {
+    /// Calls `body` with the document's elements as `XMLRawElements`.
+    public func withRawElements<R>(_ body: (XMLRawElements) throws -> R) rethrows -> R {
+        let s = storage
+        return try s.bytes.withUnsafeBufferPointer { bytes in
+            try s.nodes.withUnsafeBufferPointer { nodes in
+                try s.attributes.withUnsafeBufferPointer { attributes in
+                    try body(XMLRawElements(bytes: bytes, nodes: nodes, allAttributes: attributes))
+                }
+            }
+        }
+    }
+}
+
+extension UnsafeBufferPointer where Element == XMLRawAttribute {
+    /// The value of the first attribute named `name` in these attributes of a document with `bytes`.
+    @inlinable
+    public func value(_ name: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> XMLSpan? {
+        for attribute in self where attribute.name.equals(name, in: bytes) { return attribute.value }
+        return nil
+    }
+}
+
+extension XMLRawElements {
+    /// The document position of the parent of element `e`, or -1 for the root.
+    public func parent(of e: Int) -> Int { Int(nodes[e].parent) }
 }

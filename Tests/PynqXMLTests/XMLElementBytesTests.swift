@@ -30,12 +30,14 @@ import Testing
         for prefix in 0..<12 {
             let head = String(repeating: "x", count: prefix)
             let raw = head + "&#xA;" + head + "\t" + head + "&amp;"
-            let decoded = raw.utf8.withContiguousStorageIfAvailable { XMLAttributeValue.decode($0) }
+            let decoded = raw.utf8.withContiguousStorageIfAvailable { XMLEntities.decode($0, normalizingWhitespace: true) }
             #expect(decoded == head + "\n" + head + " " + head + "&")
+            let text = raw.utf8.withContiguousStorageIfAvailable { XMLEntities.decode($0) }
+            #expect(text == head + "\n" + head + "\t" + head + "&")
         }
-        #expect([UInt8]().withUnsafeBufferPointer { XMLAttributeValue.decode($0) } == "")
-        // References the parser refuses are dropped, as `XMLEntities.decode` drops them.
-        #expect(Array("x&nosuch;y&#0;z".utf8).withUnsafeBufferPointer { XMLAttributeValue.decode($0) } == "xyz")
+        #expect([UInt8]().withUnsafeBufferPointer { XMLEntities.decode($0, normalizingWhitespace: true) } == "")
+        // References the parser refuses are dropped.
+        #expect(Array("x&nosuch;y&#0;z".utf8).withUnsafeBufferPointer { XMLEntities.decode($0, normalizingWhitespace: true) } == "xyz")
     }
 
     @Test func comparingAndPairs() throws {

@@ -29,13 +29,20 @@ public struct ByteReader: Sendable {
         self.part = part
     }
 
-    @inline(__always)
+    /// Throws unless `size` bytes at `offset` are inside the window. Inlined into the readers of other
+    /// modules (a few comparisons); the error is made out of line.
+    @inlinable @inline(__always)
     public func check(_ offset: Int, _ size: Int) throws {
         guard offset >= 0, size >= 0, offset <= count, size <= count - offset else {
-            throw MetadataError(
-                .truncated(needed: size, available: max(0, count - max(0, offset))), part: part, offset: offset,
-                reason: "needs \(size) bytes at offset \(offset) but only \(count) bytes are there; the file is truncated or a field is wrong")
+            throw outOfRange(offset, size)
         }
+    }
+
+    @usableFromInline
+    func outOfRange(_ offset: Int, _ size: Int) -> MetadataError {
+        MetadataError(
+            .truncated(needed: size, available: max(0, count - max(0, offset))), part: part, offset: offset,
+            reason: "needs \(size) bytes at offset \(offset) but only \(count) bytes are there; the file is truncated or a field is wrong")
     }
 
     @inline(__always)

@@ -12,7 +12,7 @@ public enum MetaValue: Sendable, Hashable {
     case dict(OrderedDictionary<String, MetaValue>)
 
     /// An empty dictionary.
-    public static var emptyDict: MetaValue { .dict([:]) }
+    public static var emptyDict: MetaValue { .dict(OrderedDictionary()) }
 
     /// The member `key` of a dictionary value, or `nil` (also for non-dictionaries).
     public subscript(key: String) -> MetaValue? {

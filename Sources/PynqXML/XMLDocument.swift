@@ -10,7 +10,7 @@ public struct XMLDocument: Sendable {
 
     /// Parses `bytes` (UTF-8). `source` names the document in errors.
     public init(bytes: [UInt8], source: String = "XML") throws(XMLError) {
-        var parser = XMLParserCore(bytes: bytes, source: source)
+        let parser = XMLParserCore(bytes: bytes, source: source)
         storage = try parser.parse()
     }
 
@@ -32,7 +32,7 @@ public struct XMLDocument: Sendable {
     }
 }
 
-final class Storage: Sendable {
+final class Storage: @unchecked Sendable {  // immutable after init; frees its tables once, in deinit
 
     struct Node {
         var nameStart: Int32
@@ -59,15 +59,21 @@ final class Storage: Sendable {
     }
 
     let bytes: [UInt8]
-    let nodes: [Node]
-    let attributes: [Attribute]
-    let texts: [Text]
+    let nodes: XMLTable<Node>
+    let attributes: XMLTable<Attribute>
+    let texts: XMLTable<Text>
 
-    init(bytes: [UInt8], nodes: [Node], attributes: [Attribute], texts: [Text]) {
+    init(bytes: [UInt8], nodes: XMLTable<Node>, attributes: XMLTable<Attribute>, texts: XMLTable<Text>) {
         self.bytes = bytes
         self.nodes = nodes
         self.attributes = attributes
         self.texts = texts
+    }
+
+    deinit {
+        nodes.free()
+        attributes.free()
+        texts.free()
     }
 
 
@@ -358,7 +364,7 @@ extension XMLElement {
 
 /// A byte range of an `XMLDocument`'s bytes: a name, an attribute value or a run of character data,
 /// as the parser found it (entity references not yet decoded).
-public struct XMLSpan: Sendable, Hashable {
+public struct XMLSpan: Sendable, Hashable, BitwiseCopyable {
     /// Offset of the first byte in the document.
     public let start: Int32
     /// Number of bytes.
@@ -416,7 +422,7 @@ public struct XMLSpan: Sendable, Hashable {
 }
 
 /// An attribute as byte ranges of its document: `name` (never with references) and `value`.
-public struct XMLRawAttribute: Sendable, Hashable {
+public struct XMLRawAttribute: Sendable, Hashable, BitwiseCopyable {
     public let name: XMLSpan
     public let value: XMLSpan
 }

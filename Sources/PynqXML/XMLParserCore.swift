@@ -3,29 +3,38 @@ struct XMLParserCore {
     let bytes: [UInt8]
     let source: String
     // Built here, then handed to an immutable `Storage` (reads of immutable storage need no
-    // exclusivity checks).
-    var nodes: [Storage.Node] = []
-    var attributes: [Storage.Attribute] = []
-    var texts: [Storage.Text] = []
+    // exclusivity checks), which frees them; freed here when parsing fails.
+    var nodes: XMLTableBuilder<Storage.Node>
+    var attributes: XMLTableBuilder<Storage.Attribute>
+    var texts: XMLTableBuilder<Storage.Text>
 
     init(bytes: [UInt8], source: String) {
         self.bytes = bytes
         self.source = source
+        nodes = XMLTableBuilder(capacity: bytes.count / 64)
+        attributes = XMLTableBuilder(capacity: bytes.count / 24)
+        texts = XMLTableBuilder(capacity: 16)
     }
 
     private func fail(_ offset: Int, _ reason: String) -> XMLError {
         XMLError(source: source, offset: offset, reason: reason)
     }
 
-    mutating func parse() throws(XMLError) -> Storage {
-        guard bytes.count < Int(Int32.max) else { throw fail(0, "document larger than 2 GiB") }
-        if let bad = Self.firstInvalidUTF8(bytes) { throw fail(bad, "invalid UTF-8") }
-        nodes.reserveCapacity(bytes.count / 64)
-        attributes.reserveCapacity(bytes.count / 32)
-        try Self.byteClasses.withUnsafeBufferPointer { (classes) throws(XMLError) in
-            try bytes.withUnsafeBufferPointer { (buf) throws(XMLError) in try scan(buf, classes.baseAddress!) }
+    /// Parses the document. Call once: the tables go to the returned `Storage`, or are freed on error.
+    consuming func parse() throws(XMLError) -> Storage {
+        do throws(XMLError) {
+            guard bytes.count < Int(Int32.max) else { throw fail(0, "document larger than 2 GiB") }
+            if let bad = Self.firstInvalidUTF8(bytes) { throw fail(bad, "invalid UTF-8") }
+            try Self.byteClasses.withUnsafeBufferPointer { (classes) throws(XMLError) in
+                try bytes.withUnsafeBufferPointer { (buf) throws(XMLError) in try scan(buf, classes.baseAddress!) }
+            }
+        } catch {
+            nodes.free()
+            attributes.free()
+            texts.free()
+            throw error
         }
-        return Storage(bytes: bytes, nodes: nodes, attributes: attributes, texts: texts)
+        return Storage(bytes: bytes, nodes: nodes.finish(), attributes: attributes.finish(), texts: texts.finish())
     }
 
     // MARK: scanning
@@ -88,12 +97,21 @@ struct XMLParserCore {
         guard let p = buf.baseAddress, n > 0 else { throw fail(0, "no document element") }
         let raw = UnsafeRawPointer(p)
         @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        /// The end of the name that starts at `j`: name bytes four at a time, then one at a time.
+        /// The end of the name that starts at `from`: eight bytes per step without a bounds check on each
+        /// (while eight are left), then one at a time.
         @inline(__always) func nameEnd(_ from: Int) -> Int {
             var j = from
-            while j &+ 4 <= n,
-                  classes[Int(p[j])] & classes[Int(p[j &+ 1])] & classes[Int(p[j &+ 2])] & classes[Int(p[j &+ 3])]
-                    & Self.nameByte != 0 { j &+= 4 }
+            while j &+ 8 <= n {
+                if !isNameByte(p[j]) { return j }
+                if !isNameByte(p[j &+ 1]) { return j &+ 1 }
+                if !isNameByte(p[j &+ 2]) { return j &+ 2 }
+                if !isNameByte(p[j &+ 3]) { return j &+ 3 }
+                if !isNameByte(p[j &+ 4]) { return j &+ 4 }
+                if !isNameByte(p[j &+ 5]) { return j &+ 5 }
+                if !isNameByte(p[j &+ 6]) { return j &+ 6 }
+                if !isNameByte(p[j &+ 7]) { return j &+ 7 }
+                j &+= 8
+            }
             while j < n, isNameByte(p[j]) { j &+= 1 }
             return j
         }
@@ -112,8 +130,8 @@ struct XMLParserCore {
             }
         }
         var i = 0
-        var stack: [Int32] = []  // open elements
-        stack.reserveCapacity(32)
+        var stack = XMLTableBuilder<Int32>(capacity: 32)  // open elements
+        defer { stack.free() }
         var sawRoot = false
         // Skip a UTF-8 byte-order mark.
         if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { i = 3 }
@@ -139,7 +157,8 @@ struct XMLParserCore {
                     try checkReference(buf, at: i)
                     i &+= 1
                 }
-                guard let top = stack.last else { throw fail(start, "text outside the document element") }
+                guard stack.count > 0 else { throw fail(start, "text outside the document element") }
+                let top = stack[stack.count &- 1]
                 addText(to: top, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: i &- start), hasReferences: refs))
                 continue
             }
@@ -150,7 +169,8 @@ struct XMLParserCore {
                 // End tag.
                 let nameStart = i &+ 2
                 var j = nameEnd(nameStart)
-                guard let top = stack.popLast() else { throw fail(i, "end tag without a start tag") }
+                guard stack.count > 0 else { throw fail(i, "end tag without a start tag") }
+                let top = stack.removeLast()
                 let node = nodes[Int(top)]
                 let len = j &- nameStart
                 guard len == Int(node.nameLength),
@@ -171,7 +191,8 @@ struct XMLParserCore {
                 } else if hasPrefix(buf, i, "<![CDATA[") {
                     let start = i + 9
                     let end = try skip(buf, from: start, until: "]]>", what: "CDATA section")
-                    guard let top = stack.last else { throw fail(i, "CDATA outside the document element") }
+                    guard stack.count > 0 else { throw fail(i, "CDATA outside the document element") }
+                    let top = stack[stack.count &- 1]
                     addText(to: top, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: end - 3 - start), hasReferences: false))
                     i = end
                 } else if hasPrefix(buf, i, "<!DOCTYPE") {
@@ -183,12 +204,12 @@ struct XMLParserCore {
             } else {
                 // Start tag.
                 guard isNameStart(c) else { throw fail(i + 1, "expected an element name after '<'") }
-                if stack.isEmpty, sawRoot { throw fail(i, "more than one document element") }
+                if stack.count == 0, sawRoot { throw fail(i, "more than one document element") }
                 sawRoot = true
                 let nameStart = i &+ 1
                 var j = nameEnd(nameStart &+ 1)
                 let index = Int32(truncatingIfNeeded: nodes.count)
-                let parent = stack.last ?? -1
+                let parent = stack.count > 0 ? stack[stack.count &- 1] : -1
                 nodes.append(Storage.Node(
                     nameStart: Int32(truncatingIfNeeded: nameStart), nameLength: Int32(truncatingIfNeeded: j &- nameStart),
                     firstAttribute: Int32(truncatingIfNeeded: attributes.count), attributeCount: 0, parent: parent))
@@ -201,7 +222,11 @@ struct XMLParserCore {
                 var count: Int32 = 0
                 while true {
                     let beforeSpace = j
-                    if j < n, isSpace(p[j]) { j = spaceEnd(j &+ 1) }
+                    if j < n, isSpace(p[j]) {
+                        // Mostly one space between attributes.
+                        j &+= 1
+                        if j < n, isSpace(p[j]) { j = spaceEnd(j) }
+                    }
                     guard j < n else { throw fail(j, "document ends inside a start tag") }
                     let b = p[j]
                     if b == Self.gt {
@@ -263,7 +288,8 @@ struct XMLParserCore {
                 i = j
             }
         }
-        if let open = stack.last {
+        if stack.count > 0 {
+            let open = stack[stack.count &- 1]
             let node = nodes[Int(open)]
             let name = String(decoding: UnsafeBufferPointer(rebasing: buf[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)]), as: UTF8.self)
             throw fail(n, "document ends with <\(name)> still open")

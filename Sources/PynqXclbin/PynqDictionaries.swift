@@ -203,6 +203,7 @@ enum PynqDictionaries {
             }
 
             var registers: [RegisterEntry] = []
+            registers.reserveCapacity(k.args.count + 1)
             if proto != "ap_ctrl_none" && proto != "user_managed" {
                 registers.append(RegisterEntry(name: "CTRL", isControl: true, offset: 0, size: 4, hostSize: 0,
                                                type: "unsigned int", id: nil))

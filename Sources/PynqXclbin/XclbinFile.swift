@@ -180,7 +180,17 @@ public struct XclbinFile: Sendable {
     public var connectivity: [Connection]?
     public var groupConnectivity: [Connection]?
     public var clockFrequencies: [ClockFrequencyEntry]?
-    public var debugIPLayout: [DebugIPEntry]?
+    /// DEBUG_IP_LAYOUT (its entry count is checked when the file is read; the entries are decoded when
+    /// asked for).
+    public var debugIPLayout: [DebugIPEntry]? {
+        get {
+            switch debugIPStorage {
+            case .value(let value): return value
+            case .section(let r): return (try? SectionParsers.debugIPLayout(r)) ?? []
+            }
+        }
+        set { debugIPStorage = .value(newValue) }
+    }
     /// EMBEDDED_METADATA as read from its XML (made from the parsed XML when asked for).
     public var metadata: EmbeddedMetadata? {
         get {
@@ -220,6 +230,13 @@ public struct XclbinFile: Sendable {
         case xml(XMLElement)
     }
     var metadataStorage = MetadataStorage.value(nil)
+
+    /// Where `debugIPLayout` comes from: a value, or the section, whose entries all fit (checked).
+    enum DebugIPStorage: Sendable {
+        case value([DebugIPEntry]?)
+        case section(ByteReader)
+    }
+    var debugIPStorage = DebugIPStorage.value(nil)
 
     /// Where `kernels` come from: a value, or EMBEDDED_METADATA's XML and the IP layout as read.
     enum KernelStorage: Sendable {

@@ -37,7 +37,9 @@ struct XclbinReader {
         file.connectivity = try section(.connectivity, SectionParsers.connectivity)
         file.groupConnectivity = try section(.groupConnectivity, SectionParsers.connectivity)
         file.clockFrequencies = try section(.clockFreqTopology, SectionParsers.clockTopology)
-        file.debugIPLayout = try section(.debugIPLayout, SectionParsers.debugIPLayout)
+        if let r = try section(.debugIPLayout, { r in try SectionParsers.checkDebugIPLayout(r); return r }) {
+            file.debugIPStorage = .section(r)
+        }
         var metadata: XMLElement? = nil
         if let (s, _) = latest(.embeddedMetadata) {
             let root = try EmbeddedMetadata.document(Array(s.data), part: sectionPrefix + s.kind.name).root
@@ -194,6 +196,12 @@ enum SectionParsers {
             ClockFrequencyEntry(frequencyMHz: try r.le(at, as: UInt16.self), type: try r.u8(at + 2),
                                 name: try r.name(at + 8, 128))
         }
+    }
+
+    /// Checks that DEBUG_IP_LAYOUT's entries fit in the section, without decoding them.
+    static func checkDebugIPLayout(_ r: ByteReader) throws {
+        try checkCount(r, count: Int(try r.le(0, as: UInt16.self)), arrayOffset: Layout.debugIPDataArray,
+                       entrySize: Layout.debugIPDataSize, what: "debug IP")
     }
 
     static func debugIPLayout(_ r: ByteReader) throws -> [DebugIPEntry] {

@@ -460,6 +460,9 @@ enum PynqDictionaries {
     }
 
     static func memDictValue(_ mems: [MemoryTopologyEntry]) -> MetaValue {
+        // Static constants fetched once, not once per entry (each fetch is a `swift_once` call).
+        let memoryTemplate = Self.memoryTemplate, streamMemoryTemplate = Self.streamMemoryTemplate
+        let memoryTypeNames = Self.memoryTypeNames
         var values: [MetaValue] = []
         values.reserveCapacity(mems.count)
         for (i, m) in mems.enumerated() {
@@ -492,6 +495,7 @@ enum PynqDictionaries {
     private static let clockTypes = ["UNUSED", "DATA", "KERNEL", "SYSTEM"]
 
     static func clockDictValue(_ clocks: [ClockFrequencyEntry]) -> MetaValue {
+        let clockTemplate = Self.clockTemplate, clockKeys = Self.clockKeys, clockTypeNames = Self.clockTypeNames
         func typeIndex(_ c: ClockFrequencyEntry) -> Int {
             let t = Int(Int8(bitPattern: c.type))
             return t < 0 && t >= -clockTypes.count ? t + clockTypes.count : t

@@ -59,13 +59,15 @@ enum PynqDictionaries {
         var memories: [MemoryBank] = []
         var streams: [StreamConnection] = []
         memories.reserveCapacity(mems.count)
+        var kernelNames: [String?] = []  // made for the first stream connection
         for (i, m) in mems.enumerated() {
             if m.isStreamConnection {
                 var s = StreamConnection(index: i, tag: m.tag, used: m.used != 0, source: nil, sink: nil,
                                          routeID: m.sizeKBOrRouteID, flowID: m.baseAddressOrFlowID)
                 metadata?.withDocumentBytes { doc in
-                    endpoints(of: i, kernels: xmlKernels, doc: doc, layout: layout, connections: connections,
-                              resolved: resolved, into: &s)
+                    if kernelNames.count != xmlKernels.count { kernelNames = xmlKernels.map { $0.name?.string(in: doc) } }
+                    endpoints(of: i, kernels: xmlKernels, names: kernelNames, doc: doc, layout: layout,
+                              connections: connections, resolved: resolved, into: &s)
                 }
                 streams.append(s)
             } else {
@@ -465,6 +467,7 @@ enum PynqDictionaries {
         let memoryTypeNames = Self.memoryTypeNames
         var values: [MetaValue] = []
         values.reserveCapacity(mems.count)
+        var kernelNames: [String?] = []  // made for the first stream connection
         for (i, m) in mems.enumerated() {
             if m.isStreamConnection {
                 values.append(.dict(streamMemoryTemplate.make(
@@ -560,7 +563,8 @@ enum PynqDictionaries {
 
     /// Source and sink of stream connection `memIndex`: the output and input stream arguments that
     /// CONNECTIVITY wires to it.
-    static func endpoints(of memIndex: Int, kernels: [KernelSpans], doc: UnsafeBufferPointer<UInt8>,
+    /// `names`: the kernels' names.
+    static func endpoints(of memIndex: Int, kernels: [KernelSpans], names: [String?], doc: UnsafeBufferPointer<UInt8>,
                           layout: [IPLayoutEntry], connections: [Connection], resolved: [Int],
                           into s: inout StreamConnection) {
         func argumentIndex(_ a: KernelSpans.Arg) -> Int? {
@@ -571,7 +575,7 @@ enum PynqDictionaries {
             guard c.ipLayoutIndex >= 0, c.ipLayoutIndex < layout.count else { continue }
             let ip = layout[c.ipLayoutIndex]
             let kernelName = ip.kernelName
-            guard let kernel = kernels.first(where: { $0.name?.string(in: doc) == kernelName }),
+            guard let k = names.firstIndex(where: { $0 == kernelName }), case let kernel = kernels[k],
                   let arg = kernel.args.first(where: { argumentIndex($0) == c.argumentIndex }),
                   // As Python compares two missing names: equal.
                   let port = kernel.ports.first(where: {

@@ -263,7 +263,7 @@ extension HWHDesign {
                 physicalToLogical[UInt64(physical)] = Int32(mappings.count)
                 mappings.append((nameID, logical))
                 // A bus interface whose name an earlier one took is not added (pynqmetadata keeps the first).
-                guard portID == nil, signal(exactly: logical, in: port) == nil else { continue }
+                guard portID == nil, signal(exactly: logical, among: port.signals) == nil else { continue }
                 let id = Int32(signals.count)
                 signals.append(Signal(
                     block: blockID, port: Int32(block.ports.count), name: names.names[Int(logical)], nameID: logical))
@@ -298,7 +298,7 @@ extension HWHDesign {
             }
             let (portName, signalName) = physicalToLogical[UInt64(name)].map { mappings[Int($0)] } ?? (name, name)
             if let port = self.port(blockID, named: portName),
-               let signal = signal(named: signalName, in: block.ports[Int(port)])
+               let signal = signal(named: signalName, among: block.ports[Int(port)].signals)
             {
                 signalByPhysical[key(name)] = signal
                 block.wiredPorts.append((p, signal))
@@ -309,17 +309,18 @@ extension HWHDesign {
     }
 
     /// pynqmetadata's case-forgiving lookup of a port's signal: the exact name, else the name in lower case.
-    func signal(named id: Int32, in port: Port) -> Int32? {
-        signal(exactly: id, in: port) ?? names.idOfLowercased(id).flatMap { signal(exactly: $0, in: port) }
+    func signal(named id: Int32, among list: [Int32]) -> Int32? {
+        signal(exactly: id, among: list) ?? names.idOfLowercased(id).flatMap { signal(exactly: $0, among: list) }
     }
 
-    func signal(exactly id: Int32, in port: Port) -> Int32? {
-        port.signals.first { signals[Int($0)].nameID == id }
+    func signal(exactly id: Int32, among list: [Int32]) -> Int32? {
+        for s in list where signals[Int(s)].nameID == id { return s }
+        return nil
     }
 
     /// The signal of `port` named `name` (exactly).
     func signal(exactly name: String, in port: Port) -> Int32? {
-        names.id(of: name).flatMap { signal(exactly: $0, in: port) }
+        names.id(of: name).flatMap { signal(exactly: $0, among: port.signals) }
     }
 
     private mutating func addExternalPorts(_ root: XMLElement) {
@@ -347,7 +348,7 @@ extension HWHDesign {
                     guard let physical = attribute(map, "PHYSICAL"),
                           let mapping = names.id(of: physical, in: bytes).flatMap({ externalPhysical[UInt64($0)] }),
                           case let logical = externalMappings[Int(mapping)].logical,
-                          signal(exactly: logical, in: port) == nil
+                          signal(exactly: logical, among: port.signals) == nil
                     else { continue }
                     let id = Int32(signals.count)
                     signals.append(Signal(
@@ -388,7 +389,7 @@ extension HWHDesign {
                 if let instance, instance == externalInstanceIDs.0 || instance == externalInstanceIDs.1 {
                     let (portName, signalName) = target.flatMap { externalPhysical[UInt64($0)] }
                         .map { externalMappings[Int($0)] } ?? (target ?? -1, target ?? -1)
-                    destination = portByName[IDMap.key(-1, portName)].flatMap { signal(exactly: signalName, in: externalPorts[Int($0)]) }
+                    destination = portByName[IDMap.key(-1, portName)].flatMap { signal(exactly: signalName, among: externalPorts[Int($0)].signals) }
                 } else if let d = instance.flatMap({ blockByName[UInt64($0)] })
                             ?? names.id(of: instanceValue.string(in: bytes).lowercased()).flatMap({ blockByName[UInt64($0)] })
                 {

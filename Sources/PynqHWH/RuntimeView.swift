@@ -125,7 +125,6 @@ extension HWHDesign {
                 "registers": try registerInfo(mapping.block, mapping.port).metaValue(fieldKeysAccessFirst: false),
                 "used": 1,
             ]
-            view.registers[name] = try registerInfo(mapping.block, mapping.port).values.map(\.register)
         }
 
         // hierarchy_dict: made from the entries as they are now (before GPIO and interrupts are attached).
@@ -164,7 +163,6 @@ extension HWHDesign {
             let block = blocks[Int(source.block)]
             let port = block.ports[Int(source.port)]
             let registers = try registerInfo(source.block, source.port).values.map(\.register)
-            view.registers[name] = registers
             view.ips.append(IPBlock(
                 name: name, type: block.typeString, baseAddress: UInt64(port.baseAddress),
                 addressRange: UInt64(port.range), registers: registers))

@@ -22,13 +22,32 @@ struct TagIndex {
         // sort then groups them by tag.
         var tagOfElement = [Int8](repeating: -1, count: document.elementCount)
         var counts = [Int](repeating: 0, count: Tag.allCases.count)
+        let table = Self.table
         document.bytes.withUnsafeBufferPointer { bytes in
-            tagOfElement.withUnsafeMutableBufferPointer { tagOf in
-                for e in 0..<tagOf.count {
-                    let tag = Self.tag(UnsafeBufferPointer(rebasing: bytes[document.tagNameRange(at: e)]))
-                    if tag >= 0 {
-                        tagOf[e] = Int8(tag)
-                        counts[tag] += 1
+            table.candidates.withUnsafeBufferPointer { candidates in
+                table.words.withUnsafeBufferPointer { words in
+                    tagOfElement.withUnsafeMutableBufferPointer { tagOf in
+                        for e in 0..<tagOf.count {
+                            let range = document.tagNameRange(at: e)
+                            let start = range.lowerBound, length = range.count
+                            guard length > 0, length < TagTable.maxLength else { continue }
+                            let tag = Int(candidates[length &* 256 &+ Int(bytes[start])])
+                            guard tag >= 0 else { continue }
+                            let matches: Bool
+                            if start + 24 <= bytes.count {
+                                // Three words of the name (bytes past its end masked off) against the tag's.
+                                let p = UnsafeRawPointer(bytes.baseAddress! + start), w = tag &* 6
+                                matches = p.loadUnaligned(as: UInt64.self) & words[w + 3] == words[w]
+                                    && p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & words[w + 4] == words[w + 1]
+                                    && p.loadUnaligned(fromByteOffset: 16, as: UInt64.self) & words[w + 5] == words[w + 2]
+                            } else {
+                                matches = table.names[tag].utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[range]))
+                            }
+                            if matches {
+                                tagOf[e] = Int8(tag)
+                                counts[tag] += 1
+                            }
+                        }
                     }
                 }
             }
@@ -48,33 +67,43 @@ struct TagIndex {
         self.starts = starts
     }
 
-    /// The tag (raw value) named by `name`, or -1.
-    private static func tag(_ name: UnsafeBufferPointer<UInt8>) -> Int {
-        func check(_ tag: Tag, _ text: StaticString) -> Int {
-            let p = text.utf8Start
-            for i in 0..<name.count where name[i] != p[i] { return -1 }
-            return tag.rawValue
-        }
-        guard !name.isEmpty else { return -1 }
-        switch (name.count, name[0]) {
-        case (4, UInt8(ascii: "P")): return check(.port, "PORT")
-        case (5, UInt8(ascii: "F")): return check(.field, "FIELD")
-        case (6, UInt8(ascii: "M")): return check(.module, "MODULE")
-        case (7, UInt8(ascii: "P")): return check(.portMap, "PORTMAP")
-        case (8, UInt8(ascii: "P")): return check(.property, "PROPERTY")
-        case (8, UInt8(ascii: "R")): return check(.register, "REGISTER")
-        case (8, UInt8(ascii: "M")): return check(.memRange, "MEMRANGE")
-        case (9, UInt8(ascii: "P")): return check(.parameter, "PARAMETER")
-        case (9, UInt8(ascii: "R")): return check(.registers, "REGISTERS")
-        case (10, UInt8(ascii: "C")): return check(.connection, "CONNECTION")
-        case (10, UInt8(ascii: "S")): return check(.systemInfo, "SYSTEMINFO")
-        case (12, UInt8(ascii: "B")): return check(.busInterface, "BUSINTERFACE")
-        case (12, UInt8(ascii: "A")): return check(.addressBlock, "ADDRESSBLOCK")
-        case (13, UInt8(ascii: "E")): return check(.externalPorts, "EXTERNALPORTS")
-        case (18, UInt8(ascii: "E")): return check(.externalInterfaces, "EXTERNALINTERFACES")
-        default: return -1
+    /// How element names are matched to tags: the one candidate tag for each (name length, first byte),
+    /// and each tag's name as three zero-padded little-endian words with the masks that cut a 24-byte
+    /// load down to the name.
+    struct TagTable {
+        static let maxLength = 25
+        let names: [String]
+        let candidates: [Int8]
+        let words: [UInt64]
+
+        init() {
+            let names: [String] = [
+                "SYSTEMINFO", "MODULE", "BUSINTERFACE", "PORTMAP", "PORT", "CONNECTION", "PARAMETER", "MEMRANGE",
+                "ADDRESSBLOCK", "REGISTER", "FIELD", "PROPERTY", "REGISTERS", "EXTERNALINTERFACES", "EXTERNALPORTS",
+            ]
+            precondition(names.count == Tag.allCases.count)
+            var candidates = [Int8](repeating: -1, count: Self.maxLength * 256)
+            var words: [UInt64] = []
+            for (tag, name) in names.enumerated() {
+                let utf8 = Array(name.utf8)
+                precondition(utf8.count < Self.maxLength, "tag names are shorter than 25 bytes")
+                let slot = utf8.count * 256 + Int(utf8[0])
+                precondition(candidates[slot] < 0, "two tags share a length and a first byte")
+                candidates[slot] = Int8(tag)
+                var value: [UInt64] = [0, 0, 0], mask: [UInt64] = [0, 0, 0]
+                for (i, byte) in utf8.enumerated() {
+                    value[i / 8] |= UInt64(byte) << (8 * UInt64(i % 8))
+                    mask[i / 8] |= 0xFF << (8 * UInt64(i % 8))
+                }
+                words += value + mask
+            }
+            self.names = names
+            self.candidates = candidates
+            self.words = words
         }
     }
+
+    private static let table = TagTable()
 
     /// Every element with tag `tag` in the whole document, in document order.
     func all(_ tag: Tag) -> Elements { Elements(document: document, positions: positions(tag)) }

@@ -7,14 +7,47 @@ public enum PythonNumbers {
     /// `nil` where Python raises or the value does not fit an `Int`.
     public static func int(_ text: String, base: Int = 10) -> Int? {
         precondition([0, 2, 8, 10, 16].contains(base), "base must be 0, 2, 8, 10 or 16")
-        if let v = text.utf8.withContiguousStorageIfAvailable({ parse($0[...], base: base) }) { return v }
+        if let v = text.utf8.withContiguousStorageIfAvailable({ int(utf8: $0, base: base) }) { return v }
         return parse(Array(text.utf8)[...], base: base)
     }
 
     /// `int(text, base:)` for text given as its UTF-8 bytes (already valid UTF-8).
     public static func int(utf8 text: UnsafeBufferPointer<UInt8>, base: Int = 10) -> Int? {
         precondition(base == 0 || base == 2 || base == 8 || base == 10 || base == 16, "base must be 0, 2, 8, 10 or 16")
+        if let value = plainNumber(text, base: base) { return value }
         return parse(text[...], base: base)
+    }
+
+    /// The common spellings in metadata, read directly: up to 18 decimal digits (base 10, or base 0
+    /// without a leading zero), or `0x` and up to 15 hex digits (base 0 or 16). `nil` for anything else
+    /// (signs, spaces, `_`, other prefixes), which the full parser then reads.
+    private static func plainNumber(_ text: UnsafeBufferPointer<UInt8>, base: Int) -> Int? {
+        let n = text.count
+        guard n > 0 else { return nil }
+        if n > 2, base == 0 || base == 16, text[0] == UInt8(ascii: "0"), text[1] | 0x20 == UInt8(ascii: "x") {
+            guard n <= 17 else { return nil }
+            var value = 0
+            for i in 2..<n {
+                let b = text[i]
+                let d: Int
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = Int(b &- UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = Int(b &- UInt8(ascii: "a")) &+ 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = Int(b &- UInt8(ascii: "A")) &+ 10
+                default: return nil
+                }
+                value = value &<< 4 | d
+            }
+            return value
+        }
+        guard base == 10 || (base == 0 && (n == 1 || text[0] != UInt8(ascii: "0"))), n <= 18 else { return nil }
+        var value = 0
+        for b in text {
+            let d = b &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            value = value &* 10 &+ Int(d)
+        }
+        return value
     }
 
     /// Python's `float(text)`, or `nil` where Python raises `ValueError`.

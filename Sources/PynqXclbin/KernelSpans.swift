@@ -56,6 +56,10 @@ struct KernelSpans {
 
     private static func kernel(_ k: XMLElement) -> KernelSpans {
         var kernel = KernelSpans(xmlOffset: k.byteOffset)
+        // Room for a typical kernel: one allocation per array instead of regrowing from one element.
+        kernel.ports.reserveCapacity(4)
+        kernel.args.reserveCapacity(8)
+        kernel.instances.reserveCapacity(2)
         k.withRawAttributes { doc, attributes in
             for a in attributes {
                 let n = a.name

@@ -59,13 +59,15 @@ enum PynqDictionaries {
         var memories: [MemoryBank] = []
         var streams: [StreamConnection] = []
         memories.reserveCapacity(mems.count)
+        var kernelNames: [String?] = []  // made for the first stream connection
         for (i, m) in mems.enumerated() {
             if m.isStreamConnection {
                 var s = StreamConnection(index: i, tag: m.tag, used: m.used != 0, source: nil, sink: nil,
                                          routeID: m.sizeKBOrRouteID, flowID: m.baseAddressOrFlowID)
                 metadata?.withDocumentBytes { doc in
-                    endpoints(of: i, kernels: xmlKernels, doc: doc, layout: layout, connections: connections,
-                              resolved: resolved, into: &s)
+                    if kernelNames.count != xmlKernels.count { kernelNames = xmlKernels.map { $0.name?.string(in: doc) } }
+                    endpoints(of: i, kernels: xmlKernels, names: kernelNames, doc: doc, layout: layout,
+                              connections: connections, resolved: resolved, into: &s)
                 }
                 streams.append(s)
             } else {
@@ -94,7 +96,10 @@ enum PynqDictionaries {
         var hostSize: Int
         var type: String
         var id: Int?
-        var memories: [String] = []
+        /// The memory of the argument's last connection (pynq's `memory`).
+        var memory: String? = nil
+        /// Every connected memory in connection order, when there are two or more (pynq's `MBG`).
+        var memoryGroup: [String] = []
     }
 
     struct StreamEntry {
@@ -132,7 +137,7 @@ enum PynqDictionaries {
                         : Register(name: r.name, offset: r.offset, sizeInBits: r.size,
                                    access: RegisterAccess(rawValue: "read-write;"),
                                    description: "OpenCL Argument Register", type: r.type, argumentIndex: r.id,
-                                   memory: r.memories.last)
+                                   memory: r.memory)
                 },
                 controlProtocol: ControlProtocol(rawValue: controlProtocol), cuName: cuName, cuIndex: cuIndex,
                 ipLayoutIndex: index, streams: streamPorts)
@@ -282,23 +287,20 @@ enum PynqDictionaries {
             let a = connections[$0], b = connections[$1]
             return (a.ipLayoutIndex, a.argumentIndex, $0) < (b.ipLayoutIndex, b.argumentIndex, $1)
         }
-        /// The memory tags of the connections of argument `arg` of IP `ip`, in file order.
-        func tags(ip: Int, arg: Int) -> [String] {
+        /// The positions in `order` of the connections of argument `arg` of IP `ip` (in file order).
+        func connectionsOf(ip: Int, arg: Int) -> Range<Int> {
             var low = 0, high = order.count
             while low < high {
                 let mid = (low + high) / 2
                 let c = connections[order[mid]]
                 if (c.ipLayoutIndex, c.argumentIndex) < (ip, arg) { low = mid + 1 } else { high = mid }
             }
-            var out: [String] = []
-            while low < order.count, connections[order[low]].ipLayoutIndex == ip,
-                  connections[order[low]].argumentIndex == arg
-            {
-                out.append(mems[resolved[order[low]]].tag)
-                low += 1
-            }
-            return out
+            var end = low
+            while end < order.count, connections[order[end]].ipLayoutIndex == ip,
+                  connections[order[end]].argumentIndex == arg { end += 1 }
+            return low..<end
         }
+        func tag(_ position: Int) -> String { mems[resolved[order[position]]].tag }
         func entry(named name: String) -> Int? {
             var low = 0, high = entries.count
             while low < high {
@@ -312,12 +314,16 @@ enum PynqDictionaries {
             entries[i].index = ipIndex
             for r in entries[i].registers.indices {
                 guard let id = entries[i].registers[r].id else { continue }
-                let t = tags(ip: ipIndex, arg: id)
-                if !t.isEmpty { entries[i].registers[r].memories = t }
+                let found = connectionsOf(ip: ipIndex, arg: id)
+                guard let last = found.last else { continue }
+                entries[i].registers[r].memory = tag(last)
+                if found.count > 1 { entries[i].registers[r].memoryGroup = found.map(tag) }
             }
             for s in entries[i].streams.indices {
-                guard let id = entries[i].streams[s].id, let t = tags(ip: ipIndex, arg: id).last else { continue }
-                entries[i].streams[s].streamTag = t
+                guard let id = entries[i].streams[s].id, let last = connectionsOf(ip: ipIndex, arg: id).last else {
+                    continue
+                }
+                entries[i].streams[s].streamTag = tag(last)
             }
         }
     }
@@ -419,19 +425,16 @@ enum PynqDictionaries {
                 }
                 let id = r.id.map(MetaValue.int) ?? .null
                 let v: OrderedDictionary<String, MetaValue>
-                switch r.memories.count {
-                case 0:
+                if let memory = r.memory, !r.memoryGroup.isEmpty {
+                    v = registerGroupTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
+                                                   "OpenCL Argument Register", .string(r.type), id, .string(memory),
+                                                   .list(r.memoryGroup.map(MetaValue.string)))
+                } else if let memory = r.memory {
+                    v = registerMemoryTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
+                                                    "OpenCL Argument Register", .string(r.type), id, .string(memory))
+                } else {
                     v = registerTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
                                               "OpenCL Argument Register", .string(r.type), id)
-                case 1:
-                    v = registerMemoryTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
-                                                    "OpenCL Argument Register", .string(r.type), id,
-                                                    .string(r.memories[0]))
-                default:
-                    v = registerGroupTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
-                                                   "OpenCL Argument Register", .string(r.type), id,
-                                                   .string(r.memories[r.memories.count - 1]),
-                                                   .list(r.memories.map(MetaValue.string)))
                 }
                 regValues.append(.dict(v))
             }
@@ -459,8 +462,12 @@ enum PynqDictionaries {
     }
 
     static func memDictValue(_ mems: [MemoryTopologyEntry]) -> MetaValue {
+        // Static constants fetched once, not once per entry (each fetch is a `swift_once` call).
+        let memoryTemplate = Self.memoryTemplate, streamMemoryTemplate = Self.streamMemoryTemplate
+        let memoryTypeNames = Self.memoryTypeNames
         var values: [MetaValue] = []
         values.reserveCapacity(mems.count)
+        var kernelNames: [String?] = []  // made for the first stream connection
         for (i, m) in mems.enumerated() {
             if m.isStreamConnection {
                 values.append(.dict(streamMemoryTemplate.make(
@@ -491,6 +498,7 @@ enum PynqDictionaries {
     private static let clockTypes = ["UNUSED", "DATA", "KERNEL", "SYSTEM"]
 
     static func clockDictValue(_ clocks: [ClockFrequencyEntry]) -> MetaValue {
+        let clockTemplate = Self.clockTemplate, clockKeys = Self.clockKeys, clockTypeNames = Self.clockTypeNames
         func typeIndex(_ c: ClockFrequencyEntry) -> Int {
             let t = Int(Int8(bitPattern: c.type))
             return t < 0 && t >= -clockTypes.count ? t + clockTypes.count : t
@@ -555,7 +563,8 @@ enum PynqDictionaries {
 
     /// Source and sink of stream connection `memIndex`: the output and input stream arguments that
     /// CONNECTIVITY wires to it.
-    static func endpoints(of memIndex: Int, kernels: [KernelSpans], doc: UnsafeBufferPointer<UInt8>,
+    /// `names`: the kernels' names.
+    static func endpoints(of memIndex: Int, kernels: [KernelSpans], names: [String?], doc: UnsafeBufferPointer<UInt8>,
                           layout: [IPLayoutEntry], connections: [Connection], resolved: [Int],
                           into s: inout StreamConnection) {
         func argumentIndex(_ a: KernelSpans.Arg) -> Int? {
@@ -566,7 +575,7 @@ enum PynqDictionaries {
             guard c.ipLayoutIndex >= 0, c.ipLayoutIndex < layout.count else { continue }
             let ip = layout[c.ipLayoutIndex]
             let kernelName = ip.kernelName
-            guard let kernel = kernels.first(where: { $0.name?.string(in: doc) == kernelName }),
+            guard let k = names.firstIndex(where: { $0 == kernelName }), case let kernel = kernels[k],
                   let arg = kernel.args.first(where: { argumentIndex($0) == c.argumentIndex }),
                   // As Python compares two missing names: equal.
                   let port = kernel.ports.first(where: {

@@ -281,13 +281,28 @@ public struct XclbinFile: Sendable {
     /// Everything the runtime needs, with pynq's dictionaries (`ip_dict`, `mem_dict`, `clock_dict`, and
     /// the empty `gpio_dict`, `interrupt_pins`, `interrupt_controllers`, `hierarchy_dict`).
     public func overlayDescription() -> OverlayDescription {
-        OverlayDescription(
+        // The seven keys are hashed once per process: a copy of the template keeps its buckets, so the
+        // three values are set by index.
+        var dictionaries = DictionariesTemplate.value
+        dictionaries.values[DictionariesTemplate.ipDict] = ipDict
+        dictionaries.values[DictionariesTemplate.memDict] = memDict
+        dictionaries.values[DictionariesTemplate.clockDict] = clockDict
+        return OverlayDescription(
             format: .xclbin, uuid: header.uuid, ips: ips, memories: memories, streams: streams, clocks: clocks,
-            dictionaries: [
-                "ip_dict": ipDict, "mem_dict": memDict, "clock_dict": clockDict, "gpio_dict": .emptyDict,
-                "interrupt_pins": .emptyDict, "interrupt_controllers": .emptyDict, "hierarchy_dict": .emptyDict,
-            ])
+            dictionaries: dictionaries)
     }
+}
+
+/// `OverlayDescription.dictionaries` of an xclbin with the four dictionaries pynq leaves empty, and the
+/// positions of the three it fills.
+private enum DictionariesTemplate {
+    static let value: [String: MetaValue] = [
+        "ip_dict": .emptyDict, "mem_dict": .emptyDict, "clock_dict": .emptyDict, "gpio_dict": .emptyDict,
+        "interrupt_pins": .emptyDict, "interrupt_controllers": .emptyDict, "hierarchy_dict": .emptyDict,
+    ]
+    static let ipDict = value.index(forKey: "ip_dict")!
+    static let memDict = value.index(forKey: "mem_dict")!
+    static let clockDict = value.index(forKey: "clock_dict")!
 }
 
 /// The keys of `inspectJSON()`, made once and shared.

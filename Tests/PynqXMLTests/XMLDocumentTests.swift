@@ -149,4 +149,31 @@ import TestSupport
             #expect(throws: XMLError.self) { try XMLDocument(bytes: Array(bytes[..<cut])) }
         }
     }
+
+    @Test func rawAttributesAreTheDecodedValues() throws {
+        let doc = try XMLDocument(string: "<r><e a='1' b=\"x&amp;y\" c='t\tu' d='x&amp;y' e='abc'/></r>")
+        let e = try #require(doc.root.child(named: "e"))
+        var seen: [(name: String, value: String, plain: Bool)] = []
+        var checks: [Bool] = []
+        e.withRawAttributes { bytes, attributes in
+            for a in attributes {
+                seen.append((a.name.string(in: bytes), a.value.string(in: bytes), !a.value.hasReferences))
+            }
+            // `equals` and `sameText` compare text, decoding where a value has references.
+            checks = [
+                attributes[0].value.equals("1", in: bytes), !attributes[0].value.equals("2", in: bytes),
+                attributes[1].value.equals("x&y", in: bytes), attributes[1].value.sameText(as: attributes[3].value, in: bytes),
+                !attributes[1].value.sameText(as: attributes[4].value, in: bytes),
+                attributes[2].value.equals("t u", in: bytes), attributes[4].name.equals("e", in: bytes),
+                Array(attributes[4].value.bytes(in: bytes)) == Array("abc".utf8),
+            ]
+        }
+        #expect(seen.map(\.name) == e.attributes.map(\.name))
+        #expect(seen.map(\.value) == e.attributes.map(\.value))
+        #expect(seen.map(\.plain) == [true, false, false, false, true])
+        #expect(checks == Array(repeating: true, count: 8))
+        let bytes = doc.root.withDocumentBytes { Array($0) }
+        #expect(bytes == Array("<r><e a='1' b=\"x&amp;y\" c='t\tu' d='x&amp;y' e='abc'/></r>".utf8))
+    }
 }
+

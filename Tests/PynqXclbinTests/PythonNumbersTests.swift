@@ -32,6 +32,12 @@ import Testing
         ("  ", 10, nil),
         ("12a", 10, nil),
         ("0X1f", 0, 31),
+        // The longest spellings read without the full parser, and one past them.
+        ("0xFFFFFFFFFFFFFFF", 16, 1152921504606846975),
+        ("123456789012345678", 10, 123456789012345678),
+        ("0x0123456789abcdef", 0, 81985529216486895),
+        ("0123", 10, 123),
+        ("0x1g", 0, nil),
     ] as [(String, Int, Int?)])
     func int(text: String, base: Int, expected: Int?) {
         #expect(PythonNumbers.int(text, base: base) == expected)

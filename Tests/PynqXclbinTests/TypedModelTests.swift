@@ -68,4 +68,19 @@ import TestSupport
         #expect(f.memTopology == f.groupTopology)
         #expect(f.memories == [MemoryBank(index: 0, tag: "PSDDR", type: .ddr4, used: true, baseAddress: 0, size: 512 << 30)])
     }
+
+    @Test func valuesMadeWhenAskedForMatchTheXMLAndCanBeReplaced() throws {
+        var f = try Xclbin.read(bytes: try Reference.bytes("xup_aws_f1_streaming_lab.xclbin"), source: "streaming")
+        let metadata = try #require(f.metadata)
+        #expect(metadata.kernels.map(\.name) == f.kernels.map(\.name))
+        #expect(metadata.kernels.map { $0.args.map(\.name) } == f.kernels.map { $0.arguments.map(\.name) })
+        #expect(f.debugIPLayout?.count == 9 && f.debugIPLayout?.allSatisfy { !$0.name.isEmpty } == true)
+        f.metadata = nil
+        f.kernels = []
+        f.debugIPLayout = nil
+        #expect(f.metadata == nil && f.kernels.isEmpty && f.debugIPLayout == nil)
+        f.metadata = metadata
+        #expect(f.metadata == metadata)
+    }
 }
+

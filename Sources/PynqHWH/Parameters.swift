@@ -11,7 +11,9 @@ extension HWHDesign {
         let all = tags.positions(.parameter, in: block.element.descendantIndices)
         // Names are told apart by their bytes: a repeated name makes no string and no `Hasher` pass; the
         // dictionary then hashes each distinct name once.
-        var names = NameTable(capacity: all.count)
+        var firstOfName = FirstOccurrences(capacity: all.count)
+        var keys = ContiguousArray<String>()
+        keys.reserveCapacity(all.count)
         var values = ContiguousArray<MetaValue>()
         values.reserveCapacity(all.count)
         let bytes = raw.bytes
@@ -24,7 +26,9 @@ extension HWHDesign {
                     value = attribute.value
                 }
             }
-            guard let name, names.insert(name, in: bytes).inserted else { continue }
+            guard let name, firstOfName.insert(name, in: bytes) else { continue }
+            keys.append(name.hasReferences
+                ? name.string(in: bytes) : String(decoding: name.bytes(in: bytes), as: UTF8.self))
             guard let value else {
                 values.append(.null)
                 continue
@@ -32,7 +36,7 @@ extension HWHDesign {
             values.append(.string(value.hasReferences
                 ? value.string(in: bytes) : String(decoding: value.bytes(in: bytes), as: UTF8.self)))
         }
-        var result = OrderedDictionary(uncheckedUniqueKeys: names.names, values: values)
+        var result = OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
         if case .processingSystem(.versal) = block.kind {
             for configName in ["PS_PMC_CONFIG_INTERNAL", "PS11_CONFIG_INTERNAL"] {
                 guard let config = result[configName] else { continue }
@@ -107,5 +111,68 @@ extension HWHDesign {
             }
         }
         return pairs
+    }
+}
+
+/// Attribute values of one document told apart by their text, keeping the first of each: an
+/// open-addressing table of the values' hashes over memory it owns (allocated once, sized for
+/// `capacity` values, freed in `deinit`), text compared only when hashes match. Makes no strings.
+private final class FirstOccurrencesStorage {
+    let slots: UnsafeMutablePointer<Int32>
+    let hashes: UnsafeMutablePointer<UInt64>
+    let spans: UnsafeMutablePointer<XMLSpan>
+    let slotCount: Int
+    let capacity: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slotCount = size
+        self.capacity = capacity
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        hashes = .allocate(capacity: max(capacity, 1))
+        spans = .allocate(capacity: max(capacity, 1))
+    }
+
+    deinit {
+        slots.deallocate()
+        hashes.deallocate()
+        spans.deallocate()
+    }
+}
+
+struct FirstOccurrences {
+    private let storage: FirstOccurrencesStorage
+    private var count = 0
+
+    /// A set for at most `capacity` values.
+    init(capacity: Int) { storage = FirstOccurrencesStorage(capacity: capacity) }
+
+    /// Adds `span` unless a value with the same text was added before; returns whether it was added.
+    /// - Precondition: fewer than `capacity` values added so far.
+    mutating func insert(_ span: XMLSpan, in document: UnsafeBufferPointer<UInt8>) -> Bool {
+        precondition(count < storage.capacity, "more values than the set was made for")
+        let hash: UInt64
+        if span.hasReferences {
+            var text = span.string(in: document)
+            hash = text.withUTF8 { NameTable.hash($0) }
+        } else {
+            hash = NameTable.hash(span.bytes(in: document))
+        }
+        let s = storage
+        let mask = s.slotCount - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let i = Int(s.slots[slot])
+            if i < 0 { break }
+            if s.hashes[i] == hash, s.spans[i].sameText(as: span, in: document) { return false }
+            slot = (slot + 1) & mask
+        }
+        s.slots[slot] = Int32(count)
+        s.hashes[count] = hash
+        (s.spans + count).initialize(to: span)
+        count += 1
+        return true
     }
 }

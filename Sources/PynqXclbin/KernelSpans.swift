@@ -40,76 +40,83 @@ struct KernelSpans {
     }
 
     /// The kernels under `platform/device/core` of a parsed EMBEDDED_METADATA document. As with
-    /// `XMLElement`'s subscript, the first of repeated attributes counts.
+    /// `XMLElement`'s subscript, the first of repeated attributes counts. Walks the document's raw
+    /// element table: no `XMLElement` per element visited.
     static func kernels(of root: XMLElement) -> [KernelSpans] {
-        var kernels: [KernelSpans] = []
-        // `root.path("platform", "device", "core", "kernel")`, without its intermediate arrays.
-        for platform in root.children where platform.isNamed("platform") {
-            for device in platform.children where device.isNamed("device") {
-                for core in device.children where core.isNamed("core") {
-                    for k in core.children where k.isNamed("kernel") { kernels.append(kernel(k)) }
+        root.withRawElements { raw in
+            var kernels: [KernelSpans] = []
+            // `root.path("platform", "device", "core", "kernel")`.
+            forEachChild(of: root.documentIndex, named: "platform", raw) { platform in
+                forEachChild(of: platform, named: "device", raw) { device in
+                    forEachChild(of: device, named: "core", raw) { core in
+                        forEachChild(of: core, named: "kernel", raw) { k in kernels.append(kernel(k, raw)) }
+                    }
                 }
             }
+            return kernels
         }
-        return kernels
     }
 
-    private static func kernel(_ k: XMLElement) -> KernelSpans {
-        var kernel = KernelSpans(xmlOffset: k.byteOffset)
+    private static func forEachChild(of e: Int, named name: StaticString, _ raw: XMLRawElements,
+                                     _ body: (Int) -> Void) {
+        var c = raw.firstChild(of: e)
+        while c >= 0 {
+            if raw.name(of: c).equals(name, in: raw.bytes) { body(c) }
+            c = raw.nextSibling(of: c)
+        }
+    }
+
+    private static func kernel(_ k: Int, _ raw: XMLRawElements) -> KernelSpans {
+        let doc = raw.bytes
+        var kernel = KernelSpans(xmlOffset: raw.byteOffset(of: k))
         // Room for a typical kernel: one allocation per array instead of regrowing from one element.
         kernel.ports.reserveCapacity(4)
         kernel.args.reserveCapacity(8)
         kernel.instances.reserveCapacity(2)
-        k.withRawAttributes { doc, attributes in
-            for a in attributes {
-                let n = a.name
-                if n.equals("name", in: doc) { set(&kernel.name, a.value) }
-                else if n.equals("vlnv", in: doc) { set(&kernel.vlnv, a.value) }
-                else if n.equals("hwControlProtocol", in: doc) { set(&kernel.hwControlProtocol, a.value) }
-            }
+        for a in raw.attributes(of: k) {
+            let n = a.name
+            if n.equals("name", in: doc) { set(&kernel.name, a.value) }
+            else if n.equals("vlnv", in: doc) { set(&kernel.vlnv, a.value) }
+            else if n.equals("hwControlProtocol", in: doc) { set(&kernel.hwControlProtocol, a.value) }
         }
-        for child in k.children {
-            if child.isNamed("port") {
-                var port = Port(xmlOffset: child.byteOffset)
-                child.withRawAttributes { doc, attributes in
-                    for a in attributes {
-                        let n = a.name
-                        if n.equals("name", in: doc) { set(&port.name, a.value) }
-                        else if n.equals("mode", in: doc) { set(&port.mode, a.value) }
-                        else if n.equals("range", in: doc) { set(&port.range, a.value) }
-                    }
+        var child = raw.firstChild(of: k)
+        while child >= 0 {
+            defer { child = raw.nextSibling(of: child) }
+            let tag = raw.name(of: child)
+            if tag.equals("port", in: doc) {
+                var port = Port(xmlOffset: raw.byteOffset(of: child))
+                for a in raw.attributes(of: child) {
+                    let n = a.name
+                    if n.equals("name", in: doc) { set(&port.name, a.value) }
+                    else if n.equals("mode", in: doc) { set(&port.mode, a.value) }
+                    else if n.equals("range", in: doc) { set(&port.range, a.value) }
                 }
                 kernel.ports.append(port)
-            } else if child.isNamed("arg") {
-                var arg = Arg(xmlOffset: child.byteOffset)
-                child.withRawAttributes { doc, attributes in
-                    for a in attributes {
-                        let n = a.name
-                        // Rejected by length first: the names have different lengths but for three pairs.
-                        switch n.length {
-                        case 2: if n.equals("id", in: doc) { set(&arg.id, a.value) }
-                        case 4:
-                            if n.equals("name", in: doc) { set(&arg.name, a.value) }
-                            else if n.equals("port", in: doc) { set(&arg.port, a.value) }
-                            else if n.equals("size", in: doc) { set(&arg.size, a.value) }
-                            else if n.equals("type", in: doc) { set(&arg.type, a.value) }
-                        case 6: if n.equals("offset", in: doc) { set(&arg.offset, a.value) }
-                        case 8: if n.equals("hostSize", in: doc) { set(&arg.hostSize, a.value) }
-                        case 16: if n.equals("addressQualifier", in: doc) { set(&arg.addressQualifier, a.value) }
-                        default: break
-                        }
+            } else if tag.equals("arg", in: doc) {
+                var arg = Arg(xmlOffset: raw.byteOffset(of: child))
+                for a in raw.attributes(of: child) {
+                    let n = a.name
+                    // Rejected by length first: only the four-letter names share a length.
+                    switch n.length {
+                    case 2: if n.equals("id", in: doc) { set(&arg.id, a.value) }
+                    case 4:
+                        if n.equals("name", in: doc) { set(&arg.name, a.value) }
+                        else if n.equals("port", in: doc) { set(&arg.port, a.value) }
+                        else if n.equals("size", in: doc) { set(&arg.size, a.value) }
+                        else if n.equals("type", in: doc) { set(&arg.type, a.value) }
+                    case 6: if n.equals("offset", in: doc) { set(&arg.offset, a.value) }
+                    case 8: if n.equals("hostSize", in: doc) { set(&arg.hostSize, a.value) }
+                    case 16: if n.equals("addressQualifier", in: doc) { set(&arg.addressQualifier, a.value) }
+                    default: break
                     }
                 }
                 kernel.args.append(arg)
-            } else if child.isNamed("instance") {
-                let remap = child.child(named: "addrRemap")
-                var instance = Instance(hasAddrRemap: remap != nil, xmlOffset: child.byteOffset)
-                child.withRawAttributes { doc, attributes in
-                    for a in attributes where a.name.equals("name", in: doc) { set(&instance.name, a.value); break }
-                }
-                remap?.withRawAttributes { doc, attributes in
-                    for a in attributes where a.name.equals("base", in: doc) { set(&instance.base, a.value); break }
-                }
+            } else if tag.equals("instance", in: doc) {
+                var remap = raw.firstChild(of: child)
+                while remap >= 0, !raw.name(of: remap).equals("addrRemap", in: doc) { remap = raw.nextSibling(of: remap) }
+                var instance = Instance(hasAddrRemap: remap >= 0, xmlOffset: raw.byteOffset(of: child))
+                instance.name = raw.attributes(of: child).value("name", in: doc)
+                if remap >= 0 { instance.base = raw.attributes(of: remap).value("base", in: doc) }
                 kernel.instances.append(instance)
             }
         }

@@ -175,5 +175,27 @@ import TestSupport
         let bytes = doc.root.withDocumentBytes { Array($0) }
         #expect(bytes == Array("<r><e a='1' b=\"x&amp;y\" c='t\tu' d='x&amp;y' e='abc'/></r>".utf8))
     }
+
+    @Test func rawTreeWalkMatchesTheElements() throws {
+        let doc = try XMLDocument(string: "<r><a x='1'><b/><c/></a>\n<d/><a/></r>")
+        let a = try #require(doc.root.child(named: "a"))
+        let walked: [(name: String, offset: Int, children: Int)] = a.withRawElements { raw in
+            var out: [(String, Int, Int)] = []
+            var e = raw.firstChild(of: doc.root.documentIndex)
+            while e >= 0 {
+                var children = 0
+                var c = raw.firstChild(of: e)
+                while c >= 0 { children += 1; c = raw.nextSibling(of: c) }
+                out.append((raw.name(of: e).string(in: raw.bytes), raw.byteOffset(of: e), children))
+                e = raw.nextSibling(of: e)
+            }
+            return out
+        }
+        let expected = doc.root.children.map { ($0.name, $0.byteOffset, Array($0.children).count) }
+        #expect(walked.map(\.name) == expected.map(\.0) && walked.map(\.name) == ["a", "d", "a"])
+        #expect(walked.map(\.offset) == expected.map(\.1))
+        #expect(walked.map(\.children) == [2, 0, 0])
+    }
 }
+
 

@@ -23,15 +23,6 @@ struct NameTable {
 
     var count: Int { names.count }
 
-    /// The id of the (decoded) value, adding it when it is new. `document` is `XMLDocument.bytes`.
-    mutating func insert(_ value: XMLAttributeValue, in document: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
-        if value.needsDecoding { return insert(value.string) }
-        let bytes = UnsafeBufferPointer(rebasing: document[value.byteRange])
-        let hash = Self.hash(bytes)
-        if let id = find(bytes, hash: hash) { return (id, false) }
-        return (add(String(decoding: bytes, as: UTF8.self), hash: hash), true)
-    }
-
     /// The id of the (decoded) text of attribute value `span`, adding it when it is new. `document` is
     /// the document's bytes.
     mutating func insert(_ span: XMLSpan, in document: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
@@ -58,13 +49,6 @@ struct NameTable {
         }
         if let found { return (found, false) }
         return (add(name, hash: hash), true)
-    }
-
-    /// The id of the (decoded) value, if the table has it. `document` is `XMLDocument.bytes`.
-    func id(of value: XMLAttributeValue, in document: UnsafeBufferPointer<UInt8>) -> Int32? {
-        if value.needsDecoding { return id(of: value.string) }
-        let bytes = UnsafeBufferPointer(rebasing: document[value.byteRange])
-        return find(bytes, hash: Self.hash(bytes))
     }
 
     /// The id of `name`, if the table has it.

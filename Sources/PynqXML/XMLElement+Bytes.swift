@@ -1,63 +1,6 @@
 // Byte-level access for readers that look at many names and values without keeping them: tag names and
-// attribute values as byte ranges of the document (compared, hashed or turned into a `String` by the
-// reader, inside one `withUnsafeBufferPointer` over `XMLDocument.bytes`).
-
-/// The value of one attribute, as a reference into the document's bytes.
-public struct XMLAttributeValue: Sendable {
-    let storage: Storage
-    let span: Storage.Span
-
-    /// The value with entities decoded (and attribute whitespace normalized), as `XMLElement[_:]` gives it.
-    public var string: String { storage.string(span) }
-
-    /// Whether the raw bytes hold references (or literal tabs and line breaks) that decoding changes: then
-    /// the bytes at `byteRange` are not the value's UTF-8, `string` is.
-    public var needsDecoding: Bool { span.hasReferences }
-
-    /// Where the raw (undecoded) value is in `XMLDocument.bytes`.
-    public var byteRange: Range<Int> { Int(span.start)..<Int(span.start + span.length) }
-
-    /// Whether the decoded value is exactly `value`, without making a string when it needs no decoding.
-    public func equals(_ value: StaticString) -> Bool {
-        if span.hasReferences { return storage.string(span) == value.description }
-        return storage.equals(span, value)
-    }
-}
-
-extension XMLElement {
-    /// The value of attribute `name` as a reference into the document, or `nil`.
-    public func attributeValue(_ name: StaticString) -> XMLAttributeValue? {
-        let n = node
-        var i = Int(n.firstAttribute)
-        let end = i + Int(n.attributeCount)
-        while i < end {
-            let a = storage.attributes[i]
-            if storage.equals(a.name, name) { return XMLAttributeValue(storage: storage, span: a.value) }
-            i += 1
-        }
-        return nil
-    }
-
-    /// The values of attributes `first` and `second`, found in one pass over the element's attributes.
-    public func attributeValues(_ first: StaticString, _ second: StaticString) -> (XMLAttributeValue?, XMLAttributeValue?) {
-        let n = node
-        var a: Storage.Span?, b: Storage.Span?
-        var i = Int(n.firstAttribute)
-        let end = i + Int(n.attributeCount)
-        while i < end {
-            let attribute = storage.attributes[i]
-            if a == nil, storage.equals(attribute.name, first) {
-                a = attribute.value
-                if b != nil { break }
-            } else if b == nil, storage.equals(attribute.name, second) {
-                b = attribute.value
-                if a != nil { break }
-            }
-            i += 1
-        }
-        return (a.map { XMLAttributeValue(storage: storage, span: $0) }, b.map { XMLAttributeValue(storage: storage, span: $0) })
-    }
-}
+// attributes as byte ranges of the document (compared, hashed or turned into a `String` by the reader),
+// elements by document position (`XMLRawElements`).
 
 extension XMLDocument {
     /// The document's bytes (UTF-8), as parsed: what the byte ranges of this file index.

@@ -6,18 +6,32 @@ import PynqXML
 @Suite struct NameTableTests {
     @Test func namesAreInternedByTheirDecodedBytes() throws {
         let doc = try XMLDocument(string: #"<r><a N="AB"/><a N="A&#66;"/><a N="ab"/><a N="clk_wiz_0_long_name"/><a N=""/></r>"#)
-        let values = doc.root.children.map { $0.attributeValue("N")! }
-        var table = NameTable(capacity: 2)
-        let ids = doc.bytes.withUnsafeBufferPointer { bytes in values.map { table.insert($0, in: bytes) } }
-        #expect(ids.map(\.inserted) == [true, false, true, true, true])
-        #expect(ids[0].id == ids[1].id)
-        #expect(table.names == ["AB", "ab", "clk_wiz_0_long_name", ""])
-        #expect(table.id(of: "clk_wiz_0_long_name") == 2)
-        #expect(table.id(of: "clk_wiz_0_long_nam") == nil)
-        #expect(table.insert("AB") == (0, false))
-        #expect(table.idOfLowercased(0) == 1)
-        #expect(table.idOfLowercased(2) == 2)
-        #expect(doc.bytes.withUnsafeBufferPointer { table.id(of: values[1], in: $0) } == 0)
+        try doc.withRawElements { raw in
+            let values = try (1..<raw.count).map { try #require(raw.attributes(of: $0).value("N", in: raw.bytes)) }
+            var table = NameTable(capacity: 2)
+            let ids = values.map { table.insert($0, in: raw.bytes) }
+            #expect(ids.map(\.inserted) == [true, false, true, true, true])
+            #expect(ids[0].id == ids[1].id)
+            #expect(table.names == ["AB", "ab", "clk_wiz_0_long_name", ""])
+            #expect(table.id(of: "clk_wiz_0_long_name") == 2)
+            #expect(table.id(of: "clk_wiz_0_long_nam") == nil)
+            #expect(table.insert("AB") == (0, false))
+            #expect(table.idOfLowercased(0) == 1)
+            #expect(table.idOfLowercased(2) == 2)
+            #expect(table.id(of: values[1], in: raw.bytes) == 0)
+            #expect(table.insert(bytes: values[3].bytes(in: raw.bytes)) == 2)
+        }
+    }
+
+    @Test func firstOccurrencesKeepTheFirstOfEachText() throws {
+        let doc = try XMLDocument(string: #"<r><p N="A"/><p N="B"/><p N="A"/><p N="&#65;"/><p N="a_much_longer_name_1"/><p N="a_much_longer_name_2"/><p N="B"/></r>"#)
+        try doc.withRawElements { raw in
+            var seen = FirstOccurrences(capacity: raw.count - 1)
+            let added = try (1..<raw.count).map { e in
+                seen.insert(try #require(raw.attributes(of: e).value("N", in: raw.bytes)), in: raw.bytes)
+            }
+            #expect(added == [true, true, false, false, true, true, false])
+        }
     }
 
     @Test func manyNamesGrowTheTable() {

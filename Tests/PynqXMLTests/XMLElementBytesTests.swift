@@ -1,28 +1,45 @@
 import Testing
 @testable import PynqXML
 
-/// The byte-level API (`XMLElement+Bytes.swift`) gives what the string API gives.
+/// The byte-level API (`XMLElement+Bytes.swift`: `XMLRawElements`, tag name ranges) and the entity
+/// decoder give what the string API gives.
 @Suite struct XMLElementBytesTests {
     static let document = """
         <root plain="just text" refs="a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;" \
-        numeric="&#65;&#x42;&#233;&#x20AC;&#x1F600;!"        spaces="tab\there	line\nfeed cr\r\nlf\rend" \
+        numeric="&#65;&#x42;&#233;&#x20AC;&#x1F600;!" \
+        spaces="tab\there	line\nfeed cr\r\nlf\rend" \
         long="0123456789abcdefghij&#xA;0123456789abcdefghijklmnopqrstuvwxyz&#xA;&#xA;tail" \
-        trailing="abcdefgh&amp;" empty="" NAME="n" VALUE="v"><child NAME="only"/></root>
+        trailing="abcdefgh&amp;" empty="" NAME="n" VALUE="v"><child NAME="only"><deep/></child><next/></root>
         """
 
-    @Test func decodedValuesMatchTheSubscript() throws {
+    @Test func rawAttributesMatchTheSubscript() throws {
         let doc = try XMLDocument(string: Self.document)
         let root = doc.root
-        for (name, expected) in root.attributes {
-            let value = try #require(root.attribute(name).flatMap { _ in attributeValue(root, name) })
-            #expect(value.string == expected, "attribute \(name)")
-            #expect(value.needsDecoding == (value.string.utf8.count != value.byteRange.count
-                || !doc.bytes[value.byteRange].elementsEqual(value.string.utf8)))
+        try doc.withRawElements { raw in
+            #expect(raw.count == 4)
+            let attributes = raw.attributes(of: 0)
+            #expect(attributes.count == root.attributes.count)
+            for (attribute, (name, value)) in zip(attributes, root.attributes) {
+                #expect(attribute.name.string(in: raw.bytes) == name)
+                #expect(attribute.value.string(in: raw.bytes) == value, "attribute \(name)")
+                // Spans without references are the text's bytes.
+                if !attribute.value.hasReferences {
+                    #expect(attribute.value.bytes(in: raw.bytes).elementsEqual(value.utf8))
+                }
+            }
+            #expect(attributes.value("refs", in: raw.bytes)?.string(in: raw.bytes) == "a & b <c> \"d\" 'e'")
+            #expect(attributes.value("numeric", in: raw.bytes)?.string(in: raw.bytes) == "AB\u{E9}\u{20AC}\u{1F600}!")
+            #expect(attributes.value("spaces", in: raw.bytes)?.string(in: raw.bytes) == "tab here line feed cr lf end")
+            #expect(attributes.value("missing", in: raw.bytes) == nil)
+            let child = try #require(root.child(named: "child"))
+            #expect(raw.attributes(of: child.documentIndex).value("NAME", in: raw.bytes)?.string(in: raw.bytes) == "only")
+            #expect(raw.attributes(of: child.documentIndex).value("VALUE", in: raw.bytes) == nil)
+            #expect(raw.descendantIndices(of: 0) == 1..<4)
+            #expect(raw.descendantIndices(of: child.documentIndex) == 2..<3)
+            #expect(raw.parent(of: 2) == child.documentIndex && raw.parent(of: 3) == 0 && raw.parent(of: 0) == -1)
         }
-        #expect(attributeValue(root, "refs")?.string == "a & b <c> \"d\" 'e'")
-        #expect(attributeValue(root, "numeric")?.string == "AB\u{E9}\u{20AC}\u{1F600}!")
-        #expect(attributeValue(root, "spaces")?.string == "tab here line feed cr lf end")
-        #expect(root.attributeValue("missing") == nil)
+        #expect(String(decoding: doc.bytes[doc.tagNameRange(at: 1)], as: UTF8.self) == "child")
+        #expect(String(decoding: doc.bytes[doc.tagNameRange(at: 0)], as: UTF8.self) == "root")
     }
 
     @Test func decodingLongValuesWordByWord() {
@@ -38,38 +55,5 @@ import Testing
         #expect([UInt8]().withUnsafeBufferPointer { XMLEntities.decode($0, normalizingWhitespace: true) } == "")
         // References the parser refuses are dropped.
         #expect(Array("x&nosuch;y&#0;z".utf8).withUnsafeBufferPointer { XMLEntities.decode($0, normalizingWhitespace: true) } == "xyz")
-    }
-
-    @Test func comparingAndPairs() throws {
-        let doc = try XMLDocument(string: Self.document)
-        let root = doc.root
-        #expect(root.attributeValue("plain")?.equals("just text") == true)
-        #expect(root.attributeValue("plain")?.equals("just tex") == false)
-        #expect(root.attributeValue("refs")?.equals("a & b <c> \"d\" 'e'") == true)
-        #expect(root.attributeValue("refs")?.equals("a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;") == false)
-        let (name, value) = root.attributeValues("NAME", "VALUE")
-        #expect(name?.string == "n" && value?.string == "v")
-        let (reversed, other) = root.attributeValues("VALUE", "NAME")
-        #expect(reversed?.string == "v" && other?.string == "n")
-        let child = try #require(root.child(named: "child"))
-        let (only, none) = child.attributeValues("NAME", "VALUE")
-        #expect(only?.string == "only" && none == nil)
-        #expect(String(decoding: doc.bytes[doc.tagNameRange(at: 1)], as: UTF8.self) == "child")
-        #expect(String(decoding: doc.bytes[doc.tagNameRange(at: 0)], as: UTF8.self) == "root")
-    }
-
-    private func attributeValue(_ element: XMLElement, _ name: String) -> XMLAttributeValue? {
-        switch name {
-        case "plain": element.attributeValue("plain")
-        case "refs": element.attributeValue("refs")
-        case "numeric": element.attributeValue("numeric")
-        case "spaces": element.attributeValue("spaces")
-        case "long": element.attributeValue("long")
-        case "trailing": element.attributeValue("trailing")
-        case "empty": element.attributeValue("empty")
-        case "NAME": element.attributeValue("NAME")
-        case "VALUE": element.attributeValue("VALUE")
-        default: nil
-        }
     }
 }

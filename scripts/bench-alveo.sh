@@ -31,3 +31,4 @@ for op in alloc_map_free_4KiB alloc_map_free_1MiB sync_4KiB; do
     "$(ratio "$be" "$c")" "$(ratio "$buf" "$c")" "$(ratio "$buf" "$cpp")"
 done
 echo "what the language costs (ns): one object's life $(value floor_object), one lock + unlock $(value floor_lock), one atomic add + subtract $(value floor_atomic_pair)"
+echo "mmap + munmap of 1 MiB (ns): in the C++ program $(value c_floor_mmap_1MiB), in AlveoBench $(value floor_mmap_1MiB)"

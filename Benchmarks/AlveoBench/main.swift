@@ -7,7 +7,10 @@
 //   *_sync_*:  BackendAllocation.sync / PynqBuffer.flush() of the whole 4 KiB buffer (xrtBOSync)
 //   floor_*:   what the language itself costs, for reading the ratios: the life of one Swift object
 //              that keeps a reference to its owner (what any buffer type with a deinit costs at the
-//              least), one uncontended Mutex lock + unlock, one atomic add + subtract pair.
+//              least), one uncontended Mutex lock + unlock, one atomic add + subtract pair, and
+//              mmap of 1 MiB of anonymous memory, a write to its first byte, munmap, in this process
+//              (what XRT's no-op layer and malloc do for a 1 MiB buffer; the C++ baseline measures
+//              the same in its process).
 import BenchSupport
 import Foundation
 import Pynq
@@ -46,6 +49,12 @@ func measureFloor(rounds: Int, batch: Int) {
     report("floor_atomic_pair", medianNanoseconds(rounds: rounds, batch: batch * 10) {
         floorOwner.counter.add(1, ordering: .relaxed)
         floorOwner.counter.subtract(1, ordering: .relaxed)
+    })
+    report("floor_mmap_1MiB", medianNanoseconds(rounds: rounds, batch: batch) {
+        let memory = mmap(nil, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        precondition(memory != MAP_FAILED, "mmap of 1 MiB failed")
+        memory!.storeBytes(of: 1, as: UInt8.self)
+        munmap(memory, 1 << 20)
     })
 }
 

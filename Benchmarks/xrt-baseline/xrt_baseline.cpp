@@ -3,6 +3,8 @@
 //   - C API: xrtBOAlloc + xrtBOMap + xrtBOAddress + xrtBOFree (what AlveoBackend.allocate + release
 //     call); xrtBOSync of the whole buffer to the device.
 //   - C++ API: xrt::bo(device, size, flags, group) + map() + address() + destruction; bo.sync.
+//   - mmap of 1 MiB of anonymous memory, a write to its first byte, munmap, in this process (what
+//     XRT's no-op layer and malloc do for a 1 MiB buffer), to compare with the same line of AlveoBench.
 // Built by scripts/bench-alveo.sh (g++ -O2, only -lxrt_coreutil). Prints one line per measurement:
 //   <name> <median ns per operation>
 #include <xrt/xrt_bo.h>
@@ -15,6 +17,7 @@
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <sys/mman.h>
 #include <vector>
 
 namespace {
@@ -87,5 +90,12 @@ int main(int argc, char** argv) {
     double cpp = median_ns(rounds, batch * 10, [&] { bo.sync(XCL_BO_SYNC_BO_TO_DEVICE, 4096, 0); });
     std::printf("cpp_sync_4KiB %.1f\n", cpp);
   }
+  double mapping = median_ns(rounds, batch, [] {
+    void* memory = mmap(nullptr, size_t(1) << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) fail("mmap");
+    *static_cast<volatile char*>(memory) = 1;
+    munmap(memory, size_t(1) << 20);
+  });
+  std::printf("c_floor_mmap_1MiB %.1f\n", mapping);
   return 0;
 }

@@ -51,6 +51,14 @@ struct XRTLoaderTests {
         }
     }
 
+    @Test("buffer calls are serialised on the no-op layer only (its buffer table is not thread-safe)")
+    func bufferCallsSerialisedOnNoop() throws {
+        #expect(try loadedXRT().serialisesBufferCalls)  // scripts/test.sh selects the no-op layer
+        #expect(XRTBufferCalls.needSerialising(deviceLayer: "/opt/xilinx/xrt/lib/libxrt_noop.so.2"))
+        #expect(!XRTBufferCalls.needSerialising(deviceLayer: "/opt/xilinx/xrt/lib/libxrt_core.so.2"))
+        #expect(!XRTBufferCalls.needSerialising(deviceLayer: "/opt/xilinx/xrt/lib/libxrt_swemu.so.2"))
+    }
+
     @Test("the standard search starts with $XILINX_XRT/lib, then /opt/xilinx/xrt/lib, then default paths")
     func standardSearch() {
         let search = XRTLibrary.Search.standard { $0 == "XILINX_XRT" ? "/x" : nil }

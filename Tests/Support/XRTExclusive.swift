@@ -1,10 +1,11 @@
 import Testing
 
 /// Runs the tests it is applied to one at a time across every suite that carries it: the suites that
-/// open XRT's device (Alveo backend, public API on Alveo, XRT acceptance of written xclbins, `pynq
-/// devices`). XRT's device layer is not known to be safe against several threads opening devices and
-/// loading xclbins at once, and a rare crash inside it was seen while such suites ran in parallel.
-/// Tests that exercise concurrency on purpose do so inside one test, where they still run in parallel.
+/// call XRT in-process (Alveo backend, public API on Alveo, XRT acceptance of written xclbins). XRT's
+/// no-op device layer is not thread-safe (its device table grows without a lock; its buffer table is
+/// why the backend serialises buffer calls on that layer: `XRTBufferCalls`), so tests from different
+/// suites must not open devices and load xclbins at the same time. Tests that exercise concurrency on
+/// purpose do so inside one test, where their threads still run in parallel.
 public struct XRTExclusive: SuiteTrait, TestTrait, TestScoping {
     public var isRecursive: Bool { true }
 

@@ -24,13 +24,16 @@ class XRTBuffer: @unchecked Sendable {
     /// Allocates `size` bytes in memory group `group` (a kernel argument's group id or a MEM_TOPOLOGY
     /// index) and maps them.
     init(device: XRTDevice, size: Int, flags: XRTBufferFlags = [], group: UInt32) throws(AlveoError) {
-        let bo = try device.allocateHandle(size: size, flags: flags, group: group)
         let api = UnsafePointer(device.xrt.table)
-        clearErrno()
-        guard let host = api.pointee.xrtBOMap(bo) else {
-            let error = device.xrt.failure("xrtBOMap", "bank \(group), \(size) bytes", errno: currentErrno())
-            device.releaseHandle(bo, group: group, size: size)
-            throw error
+        let (bo, host, address) = try device.xrt.bufferCall { () throws(AlveoError) in
+            let bo = try device.allocateHandle(size: size, flags: flags, group: group)
+            clearErrno()
+            guard let host = api.pointee.xrtBOMap(bo) else {
+                let error = device.xrt.failure("xrtBOMap", "bank \(group), \(size) bytes", errno: currentErrno())
+                device.releaseHandle(bo, group: group, size: size)
+                throw error
+            }
+            return (bo, host, api.pointee.xrtBOAddress(bo))
         }
         self.device = device
         self.api = api
@@ -40,7 +43,7 @@ class XRTBuffer: @unchecked Sendable {
         self.flags = flags
         self.parent = nil
         self.host = host
-        self.deviceAddress = api.pointee.xrtBOAddress(bo)
+        self.deviceAddress = address
     }
 
     private init(slice bo: UnsafeMutableRawPointer, of parent: XRTBuffer, offset: Int, length: Int) {
@@ -52,7 +55,8 @@ class XRTBuffer: @unchecked Sendable {
         flags = parent.flags
         self.parent = parent
         host = parent.host + offset
-        deviceAddress = api.pointee.xrtBOAddress(bo)
+        let api = api
+        deviceAddress = parent.device.xrt.bufferCall { api.pointee.xrtBOAddress(bo) }
     }
 
     deinit { free() }
@@ -91,7 +95,8 @@ class XRTBuffer: @unchecked Sendable {
         }
         clearErrno()
         let sub = try device.xrt.unwrap(
-            api.pointee.xrtBOSubAlloc(bo, length, offset), "xrtBOSubAlloc", "bank \(group), \(length) bytes at \(offset)")
+            device.xrt.bufferCall { api.pointee.xrtBOSubAlloc(bo, length, offset) }, "xrtBOSubAlloc",
+            "bank \(group), \(length) bytes at \(offset)")
         return XRTBuffer(slice: sub, of: self, offset: offset, length: length)
     }
 
@@ -99,10 +104,12 @@ class XRTBuffer: @unchecked Sendable {
     final func free() {
         guard let bo = handle else { return }
         handle = nil
-        if parent == nil {
-            device.releaseHandle(bo, group: group, size: size)
-        } else {
-            _ = api.pointee.xrtBOFree(bo)
+        device.xrt.bufferCall {
+            if parent == nil {
+                device.releaseHandle(bo, group: group, size: size)
+            } else {
+                _ = api.pointee.xrtBOFree(bo)
+            }
         }
     }
 }

@@ -69,7 +69,8 @@ final class XRTKernel: @unchecked Sendable {
     /// A new run object for this kernel.
     func makeRun() throws(AlveoError) -> XRTRun {
         clearErrno()
-        return XRTRun(kernel: self, handle: try xrt.unwrap(xrt.api.xrtRunOpen(handle), "xrtRunOpen", "kernel \(name)"))
+        let run = xrt.bufferCall { xrt.api.xrtRunOpen(handle) }  // allocates the run's command buffer
+        return XRTRun(kernel: self, handle: try xrt.unwrap(run, "xrtRunOpen", "kernel \(name)"))
     }
 }
 
@@ -106,7 +107,8 @@ final class XRTRun: @unchecked Sendable {
     }
 
     deinit {
-        _ = kernel.device.xrt.api.xrtRunClose(handle)
+        let xrt = kernel.device.xrt
+        _ = xrt.bufferCall { xrt.api.xrtRunClose(handle) }  // frees the command buffer
     }
 
     private var xrt: XRTLibrary { kernel.device.xrt }
@@ -121,7 +123,7 @@ final class XRTRun: @unchecked Sendable {
             guard let bo = reference.buffer.handle else {
                 throw .invalidArgument(context: "kernel \(kernel.name), argument \(index)", reason: "the buffer was freed")
             }
-            code = cxrt_run_set_arg_buffer(fn, handle, i, bo)
+            code = xrt.bufferCall { cxrt_run_set_arg_buffer(fn, handle, i, bo) }  // reads the buffer's address
             if code == 0 { retained[index] = reference.buffer }
         case .int32(let v): code = cxrt_run_set_arg_int32(fn, handle, i, v)
         case .uint32(let v): code = cxrt_run_set_arg_uint32(fn, handle, i, v)
@@ -136,7 +138,8 @@ final class XRTRun: @unchecked Sendable {
 
     /// Starts the run.
     func start() throws(AlveoError) {
-        try xrt.check(xrt.api.xrtRunStart(handle), "xrtRunStart", "kernel \(kernel.name)")
+        let code = xrt.bufferCall { xrt.api.xrtRunStart(handle) }  // looks up the command buffer
+        try xrt.check(code, "xrtRunStart", "kernel \(kernel.name)")
     }
 
     /// Blocks until the run finishes (or `timeoutMilliseconds` pass, when given); returns its state.

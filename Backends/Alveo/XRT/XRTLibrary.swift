@@ -17,6 +17,8 @@ final class XRTLibrary: @unchecked Sendable {
     var api: cxrt_api { table.pointee }
     /// XRT's device layer (checked to exist before the first call).
     let deviceLayer: String
+    /// Whether buffer calls are serialised (the no-op layer: ``XRTBufferCalls``).
+    let serialisesBufferCalls: Bool
     /// Where XRT's error messages are read from (nil when the user configures XRT's logging).
     let messages: XRTMessageLog?
     /// Table edits applied on top of what was bound (fault injection), HAL functions included.
@@ -51,6 +53,7 @@ final class XRTLibrary: @unchecked Sendable {
         table = UnsafeMutablePointer<cxrt_api>.allocate(capacity: 1)
         table.initialize(to: api)
         self.deviceLayer = deviceLayer
+        self.serialisesBufferCalls = XRTBufferCalls.needSerialising(deviceLayer: deviceLayer)
         self.messages = messages
     }
 

@@ -80,7 +80,6 @@ extension PynqBuffer {
             pattern |= pattern << UInt64(width)
             width *= 2
         }
-        let base = base
         forEachRun { offset, bytes in
             PynqBuffer.fill(base + offset, bytes: bytes, pattern: pattern)
         }
@@ -211,7 +210,6 @@ extension PynqBuffer {
         for index in 0..<count {
             patterns.append(try dtype.bitPattern(of: source.load(from: bytes.baseAddress! + index * source.itemSize)))
         }
-        let base = base
         var next = 0
         forEachElementOffset { offset in
             dtype.storeBits(patterns[next], to: base + offset)
@@ -252,7 +250,6 @@ extension PynqBuffer {
         source.withUnsafeBytes { raw in
             guard let from = raw.baseAddress else { return }
             var consumed = 0
-            let base = base
             forEachRun { offset, bytes in
                 memcpy(base + offset, from + consumed, bytes)
                 consumed += bytes

@@ -38,17 +38,23 @@ public struct XMLRawElements {
     public func descendantIndices(of e: Int) -> Range<Int> { (e + 1)..<Int(nodes[e].subtreeEnd) }
 }
 
-extension XMLDocument {
-    /// Calls `body` with the document's elements as `XMLRawElements`.
-    public func withRawElements<R>(_ body: (XMLRawElements) throws -> R) rethrows -> R {
-        let s = storage
-        return try s.bytes.withUnsafeBufferPointer { bytes in
-            try s.nodes.withUnsafeBufferPointer { nodes in
-                try s.attributes.withUnsafeBufferPointer { attributes in
+extension Storage {
+    /// Calls `body` with this document's elements as `XMLRawElements`.
+    func withRawElements<R>(_ body: (XMLRawElements) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { bytes in
+            try nodes.withUnsafeBufferPointer { nodes in
+                try attributes.withUnsafeBufferPointer { attributes in
                     try body(XMLRawElements(bytes: bytes, nodes: nodes, allAttributes: attributes))
                 }
             }
         }
+    }
+}
+
+extension XMLDocument {
+    /// Calls `body` with the document's elements as `XMLRawElements`.
+    public func withRawElements<R>(_ body: (XMLRawElements) throws -> R) rethrows -> R {
+        try storage.withRawElements(body)
     }
 }
 
@@ -59,9 +65,4 @@ extension UnsafeBufferPointer where Element == XMLRawAttribute {
         for attribute in self where attribute.name.equals(name, in: bytes) { return attribute.value }
         return nil
     }
-}
-
-extension XMLRawElements {
-    /// The document position of the parent of element `e`, or -1 for the root.
-    public func parent(of e: Int) -> Int { Int(nodes[e].parent) }
 }

@@ -8,6 +8,9 @@ extension XMLRawElements {
     /// The document position of the next sibling element of `e`, or -1 when it is the last.
     public func nextSibling(of e: Int) -> Int { Int(nodes[e].nextSibling) }
 
+    /// The document position of the parent of element `e`, or -1 for the root.
+    public func parent(of e: Int) -> Int { Int(nodes[e].parent) }
+
     /// The tag name of `e` as a byte range of `bytes`.
     public func name(of e: Int) -> XMLSpan {
         let n = nodes[e]
@@ -22,13 +25,6 @@ extension XMLElement {
     /// Calls `body` with this element's document as `XMLRawElements` (this element is at
     /// `documentIndex`).
     public func withRawElements<R>(_ body: (XMLRawElements) throws -> R) rethrows -> R {
-        let s = storage
-        return try s.bytes.withUnsafeBufferPointer { bytes in
-            try s.nodes.withUnsafeBufferPointer { nodes in
-                try s.attributes.withUnsafeBufferPointer { attributes in
-                    try body(XMLRawElements(bytes: bytes, nodes: nodes, allAttributes: attributes))
-                }
-            }
-        }
+        try storage.withRawElements(body)
     }
 }

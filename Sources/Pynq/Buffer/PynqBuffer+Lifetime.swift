@@ -14,8 +14,8 @@ extension PynqBuffer {
     @inlinable @inline(__always)
     var storage: PynqBuffer { root ?? self }
 
-    /// Whether the allocation was freed (through any view).
-    var allocationFreed: Bool { storage.lifetime.load(ordering: .acquiring) & 1 != 0 }
+    /// Whether ``free()`` was called on this buffer or any view sharing its memory.
+    public var isFreed: Bool { storage.lifetime.load(ordering: .acquiring) & 1 != 0 }
 
     /// Traps when freed: the check behind subscripts, which cannot throw.
     @inlinable @inline(__always)
@@ -49,8 +49,9 @@ extension PynqBuffer {
         return try body()
     }
 
-    /// Marks the allocation freed; releases it now unless an operation is in progress. Idempotent.
-    func markFreed() {
+    /// Returns the memory to the backend now, or as soon as the bulk operations in progress on other
+    /// threads finish. Idempotent; frees the memory every view of it shares.
+    public func free() {
         let before = storage.lifetime.bitwiseOr(1, ordering: .acquiringAndReleasing).oldValue
         if before == 0 { allocation.release() }
     }
@@ -61,8 +62,8 @@ extension PynqBuffer {
         if root == nil, lifetime.load(ordering: .acquiring) & 1 == 0 { allocation.release() }
     }
 
-    /// The owner as it was passed.
-    var ownerValue: (any Sendable)? {
+    /// The object passed as `owner` when the buffer was made (the runtime's memory bank).
+    public var owner: (any Sendable)? {
         let object = storage.ownerObject
         if let box = object as? OwnerBox { return box.value }
         return object

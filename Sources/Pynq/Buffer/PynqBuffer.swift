@@ -168,17 +168,10 @@ public final class PynqBuffer: Sendable {
     public var cacheable: Bool { allocation.cacheable }
     /// Index of the memory bank the buffer lives in.
     public var memoryIndex: Int { allocation.memoryIndex }
-    /// The object passed as `owner` when the buffer was made (the runtime's memory bank).
-    public var owner: (any Sendable)? { ownerValue }
-    /// Whether ``free()`` was called on this buffer or any view sharing its memory.
-    public var isFreed: Bool { allocationFreed }
     /// Whether `other` views the same allocation.
     public func sharesMemory(with other: PynqBuffer) -> Bool { storage === other.storage }
 
-    // MARK: Freeing
-
-    /// Returns the memory to the backend now. Idempotent; frees the memory every view of it shares.
-    public func free() { markFreed() }
+    // Freeing: `free()`, `isFreed` (PynqBuffer+Lifetime).
 
     // MARK: Cache synchronisation
 

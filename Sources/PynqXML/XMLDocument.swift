@@ -41,10 +41,8 @@ final class Storage: @unchecked Sendable {  // immutable after init; frees its t
         var attributeCount: Int32
         var parent: Int32
         var firstChild: Int32 = -1
-        var lastChild: Int32 = -1
         var nextSibling: Int32 = -1
         var firstText: Int32 = -1
-        var lastText: Int32 = -1
         /// One past the index of the last element in this element's subtree.
         var subtreeEnd: Int32 = 0
     }

@@ -1,0 +1,123 @@
+/// The document as `XMLParserCore` scans it: a copy of its `n` bytes followed by `padding` zero bytes, and
+/// the byte classes. The UTF-8 check rejects NUL inside a document, so the zero byte at `n` is the end:
+/// every scan (names, spaces, attribute values, character data) stops there by itself, and the scans read
+/// single bytes, 8-byte words and 16-byte vectors past a token without checking the length first. A
+/// position never passes `n`.
+struct XMLPaddedBytes {
+    let p: UnsafePointer<UInt8>
+    let n: Int
+    let classes: UnsafePointer<UInt8>
+
+    /// Zero bytes after the copy: covers a 16-byte load at any position up to `n`.
+    static let padding = 32
+
+    @inline(__always) subscript(i: Int) -> UInt8 { p[i] }
+
+    // MARK: byte classes
+
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+    @inline(__always) static func isNameByte(_ b: UInt8) -> Bool {
+        // Names: letters, digits, '_', ':', '-', '.', and any non-ASCII byte (already valid UTF-8).
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+            || b == 0x5F || b == 0x3A || b == 0x2D || b == 0x2E || b >= 0x80
+    }
+    @inline(__always) static func isNameStart(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b == 0x3A || b >= 0x80
+    }
+    /// Bits of `byteClasses`: one table load per byte instead of a chain of comparisons in the loops.
+    static let nameByte: UInt8 = 1, nameStartByte: UInt8 = 2, spaceByte: UInt8 = 4
+    static let byteClasses: [UInt8] = (0...255).map { (v: Int) -> UInt8 in
+        let b = UInt8(v)
+        var c: UInt8 = 0
+        if isNameByte(b) { c |= nameByte }
+        if isNameStart(b) { c |= nameStartByte }
+        if isSpace(b) { c |= spaceByte }
+        return c
+    }
+
+    @inline(__always) func isSpace(_ b: UInt8) -> Bool { classes[Int(b)] & Self.spaceByte != 0 }
+    @inline(__always) func isNameByte(_ b: UInt8) -> Bool { classes[Int(b)] & Self.nameByte != 0 }
+    @inline(__always) func isNameStart(_ b: UInt8) -> Bool { classes[Int(b)] & Self.nameStartByte != 0 }
+
+    // MARK: loads
+
+    @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+    @inline(__always) func pair(_ at: Int) -> UInt16 { UInt16(littleEndian: UnsafeRawPointer(p).loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
+
+    typealias Lanes = SIMD16<UInt8>
+
+    @inline(__always) func lanes(_ at: Int) -> Lanes { UnsafeRawPointer(p).loadUnaligned(fromByteOffset: at, as: Lanes.self) }
+
+    /// The index of the first set lane of `m` (one lane must be set).
+    @inline(__always) static func firstLane(_ m: SIMDMask<SIMD16<Int8>>) -> Int {
+        let w = unsafeBitCast(Lanes(repeating: 0).replacing(with: 0xFF, where: m), to: SIMD2<UInt64>.self)
+        let low = UInt64(littleEndian: w[0])  // lanes 0...7, lane 0 in the lowest byte
+        return low != 0 ? low.trailingZeroBitCount &>> 3 : 8 &+ UInt64(littleEndian: w[1]).trailingZeroBitCount &>> 3
+    }
+
+    // MARK: scans (16 bytes per step: SSE2 on x86_64, NEON on arm64; the broadcast bytes are compared as
+    // vectors, since a scalar operand is not vectorized)
+
+    /// The end of the name whose bytes continue at `from`, one table load per byte.
+    @inline(__always) func nameEnd(_ from: Int) -> Int {
+        var j = from
+        while true {
+            if !isNameByte(p[j]) { return j }
+            if !isNameByte(p[j &+ 1]) { return j &+ 1 }
+            if !isNameByte(p[j &+ 2]) { return j &+ 2 }
+            if !isNameByte(p[j &+ 3]) { return j &+ 3 }
+            j &+= 4
+        }
+    }
+
+    /// The first byte at or after `from` that is not a space, a tab, a line feed or a return.
+    @_transparent func spaceEnd(_ from: Int) -> Int {
+        let spaces = Lanes(repeating: 0x20), tabs = Lanes(repeating: 0x09)
+        let lineFeeds = Lanes(repeating: 0x0A), returns = Lanes(repeating: 0x0D)
+        var j = from
+        while true {
+            let v = lanes(j)
+            let other = .!((v .== spaces) .| (v .== lineFeeds) .| (v .== tabs) .| (v .== returns))
+            if any(other) { return j &+ Self.firstLane(other) }
+            j &+= 16
+        }
+    }
+
+    /// The first '<', '&' or the end at or after `from`.
+    @_transparent func textStop(_ from: Int) -> Int {
+        let lts = Lanes(repeating: UInt8(ascii: "<")), amps = Lanes(repeating: UInt8(ascii: "&")), zeros = Lanes(repeating: 0)
+        var j = from
+        while true {
+            let v = lanes(j)
+            let stop = (v .== lts) .| (v .== amps) .| (v .== zeros)
+            if any(stop) { return j &+ Self.firstLane(stop) }
+            j &+= 16
+        }
+    }
+
+    /// The first byte at or after `from` that is a quote (`"` or `'`), '<', '&', below 0x20 (tab, line feed,
+    /// return, another control byte) or the end.
+    @_transparent func valueStop(_ from: Int) -> Int {
+        let quotes = Lanes(repeating: UInt8(ascii: "\"")), apostrophes = Lanes(repeating: UInt8(ascii: "'"))
+        let lts = Lanes(repeating: UInt8(ascii: "<")), amps = Lanes(repeating: UInt8(ascii: "&"))
+        let controls = Lanes(repeating: 0x20)
+        var j = from
+        while true {
+            let v = lanes(j)
+            let stop = (v .== quotes) .| (v .== apostrophes) .| (v .== lts) .| (v .== amps) .| (v .< controls)
+            if any(stop) { return j &+ Self.firstLane(stop) }
+            j &+= 16
+        }
+    }
+
+    /// Whether the `length` (≥ 1) bytes at `a` and at `b` are equal (`a + length <= b`, `b + length <= n`).
+    @inline(__always) func sameBytes(_ a: Int, _ b: Int, _ length: Int) -> Bool {
+        var k = 0
+        while length &- k > 8 {
+            if word(a &+ k) != word(b &+ k) { return false }
+            k &+= 8
+        }
+        // The last 1...8 bytes: the bytes past them are shifted out.
+        return (word(a &+ k) ^ word(b &+ k)) &<< UInt64(64 &- 8 &* (length &- k)) == 0
+    }
+}

@@ -7,6 +7,12 @@ struct XMLParserCore {
     var nodes: XMLTableBuilder<Storage.Node>
     var attributes: XMLTableBuilder<Storage.Attribute>
     var texts: XMLTableBuilder<Storage.Text>
+    // Scan state (fields rather than locals: kept in memory, they leave the registers to the loops).
+    /// The innermost open element (index -1 outside the document element).
+    var open = OpenElement(index: -1, lastChild: -1, lastText: -1)
+    var sawRoot = false
+    /// The open elements above `open`; freed when the scan ends.
+    var stack = XMLTableBuilder<OpenElement>(capacity: 32)
 
     init(bytes: [UInt8], source: String) {
         self.bytes = bytes
@@ -23,6 +29,7 @@ struct XMLParserCore {
 
     /// Parses the document. Call once: the tables go to the returned `Storage`, or are freed on error.
     consuming func parse() throws(XMLError) -> Storage {
+        defer { stack.free() }
         do throws(XMLError) {
             guard bytes.count < Int(Int32.max) else { throw Self.fail(0, "document larger than 2 GiB") }
             if let bad = Self.firstInvalidUTF8(bytes) { throw Self.fail(bad, "invalid UTF-8") }
@@ -67,17 +74,6 @@ struct XMLParserCore {
         let n = d.n
         guard n > 0 else { throw Self.fail(0, "no document element") }
         let buf = UnsafeBufferPointer(start: d.p, count: n)
-        // Built in locals (kept in registers), handed back to `self` on every exit.
-        var nodes = self.nodes, attributes = self.attributes, texts = self.texts
-        defer {
-            self.nodes = nodes
-            self.attributes = attributes
-            self.texts = texts
-        }
-        var stack = XMLTableBuilder<OpenElement>(capacity: 32)  // the open elements above `open`
-        defer { stack.free() }
-        var open = OpenElement(index: -1, lastChild: -1, lastText: -1)  // the innermost open element
-        var sawRoot = false
         var i = 0
         // Skip a UTF-8 byte-order mark.
         if n >= 3, d[0] == 0xEF, d[1] == 0xBB, d[2] == 0xBF { i = 3 }

@@ -303,17 +303,19 @@ struct XMLParserCore {
             let n = buf.count
             var i = 0
             while i < n {
-                // Fastest path: 32 bytes at a time while they are ASCII without NUL (a high bit or a zero
-                // byte in any of the four words stops it; the paths below then find which byte).
-                while i &+ 32 <= n {
+                // Fastest path: 64 bytes at a time while they are ASCII without NUL. A lane b is bad when
+                // b | (b - 1) has its high bit (b >= 0x80, or b == 0 wrapping to 0xFF); the paths below then
+                // find which byte.
+                while i &+ 64 <= n {
                     let p = UnsafeRawPointer(buf.baseAddress! + i)
-                    let a = p.loadUnaligned(as: UInt64.self), b = p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-                    let c = p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
-                    let d = p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
-                    let ones: UInt64 = 0x0101_0101_0101_0101
-                    let zeros = ((a &- ones) & ~a) | ((b &- ones) & ~b) | ((c &- ones) & ~c) | ((d &- ones) & ~d)
-                    if (a | b | c | d | zeros) & 0x8080_8080_8080_8080 != 0 { break }
-                    i &+= 32
+                    let a = p.loadUnaligned(as: XMLPaddedBytes.Lanes.self)
+                    let b = p.loadUnaligned(fromByteOffset: 16, as: XMLPaddedBytes.Lanes.self)
+                    let c = p.loadUnaligned(fromByteOffset: 32, as: XMLPaddedBytes.Lanes.self)
+                    let d = p.loadUnaligned(fromByteOffset: 48, as: XMLPaddedBytes.Lanes.self)
+                    let ones = XMLPaddedBytes.Lanes(repeating: 1)
+                    let bad = unsafeBitCast((a | (a &- ones)) | (b | (b &- ones)) | (c | (c &- ones)) | (d | (d &- ones)), to: SIMD2<UInt64>.self)
+                    if (bad[0] | bad[1]) & 0x8080_8080_8080_8080 != 0 { break }
+                    i &+= 64
                 }
                 if i == n { break }
                 // Fast path: 8 ASCII bytes at a time.

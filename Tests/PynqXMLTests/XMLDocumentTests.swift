@@ -116,13 +116,13 @@ import TestSupport
     }
 
     @Test func invalidUTF8IsFoundAtEveryPositionOfALongDocument() {
-        // Long runs of ASCII are checked 32 and 8 bytes at a time; a bad byte anywhere must still be found
+        // Long runs of ASCII are checked 64 and 8 bytes at a time; a bad byte anywhere must still be found
         // at its exact offset, also right after multi-byte characters.
-        for count in [8, 31, 32, 33, 64, 72] {  // ends exactly at, and just past, a 32- or 8-byte step
+        for count in [8, 31, 32, 33, 63, 64, 65, 72, 127, 128, 129] {  // ends exactly at, and just past, a 64- or 8-byte step
             #expect(XMLParserCore.firstInvalidUTF8([UInt8](repeating: UInt8(ascii: "a"), count: count)) == nil)
         }
-        let ascii = Array(String(repeating: "abcdefghij", count: 10).utf8)
-        let mixed = Array(String(repeating: "abcdéfghij", count: 10).utf8)
+        let ascii = Array(String(repeating: "abcdefghij", count: 20).utf8)
+        let mixed = Array(String(repeating: "abcdéfghij", count: 20).utf8)
         for text in [ascii, mixed] {
             #expect(XMLParserCore.firstInvalidUTF8(text) == nil)
             for position in 0..<text.count where text[position] < 0x80 {

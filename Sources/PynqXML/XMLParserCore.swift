@@ -10,7 +10,6 @@ struct XMLParserCore {
     // Scan state (fields rather than locals: kept in memory, they leave the registers to the loops).
     /// The innermost open element (index -1 outside the document element).
     var open = OpenElement(index: -1, lastChild: -1, lastText: -1)
-    var sawRoot = false
     /// The open elements above `open`; freed when the scan ends.
     var stack = XMLTableBuilder<OpenElement>(capacity: 32)
 
@@ -100,8 +99,9 @@ struct XMLParserCore {
             let c = d[i &+ 1]
             if d.isNameStart(c) {
                 // Start tag.
-                if open.index < 0, sawRoot { throw Self.fail(i, "more than one document element") }
-                sawRoot = true
+                // Outside the document element after it (a start tag that fails ends the parse: any
+                // element appended is a complete start tag).
+                if open.index < 0, nodes.count > 0 { throw Self.fail(i, "more than one document element") }
                 let nameStart = i &+ 1
                 let nameEnd = d.nameEnd(nameStart &+ 1)
                 let index = Int32(truncatingIfNeeded: nodes.count)
@@ -151,7 +151,7 @@ struct XMLParserCore {
                     Self.addText(&open, &nodes, &texts, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: end - 3 - start), hasReferences: false))
                     i = end
                 } else if Self.hasPrefix(buf, i, "<!DOCTYPE") {
-                    guard !sawRoot else { throw Self.fail(i, "DOCTYPE after the document element") }
+                    guard nodes.count == 0 else { throw Self.fail(i, "DOCTYPE after the document element") }
                     i = try Self.skipDoctype(buf, from: i + 9)
                 } else {
                     throw Self.fail(i, "unknown markup declaration")
@@ -167,7 +167,7 @@ struct XMLParserCore {
             let name = String(decoding: UnsafeBufferPointer(rebasing: buf[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)]), as: UTF8.self)
             throw Self.fail(n, "document ends with <\(name)> still open")
         }
-        guard sawRoot else { throw Self.fail(n, "no document element") }
+        guard nodes.count > 0 else { throw Self.fail(n, "no document element") }
     }
 
     /// Scans the attributes of a start tag, from `start` just past the element name through the closing
@@ -176,16 +176,20 @@ struct XMLParserCore {
     @inline(never)
     private static func startTagEnd(_ d: XMLPaddedBytes, from start: Int, _ attributes: inout XMLTableBuilder<Storage.Attribute>) throws(XMLError) -> (end: Int, closed: Bool) {
         var j = start
+        var b = d[j]
         while true {
-            let beforeSpace = j
-            var b = d[j]
             if d.isSpace(b) {
-                // Mostly one space between attributes.
+                // Mostly one space, then the next attribute's name.
                 j &+= 1
                 b = d[j]
                 if d.isSpace(b) {
                     j = d.spaceEnd(j)
                     b = d[j]
+                }
+                if d.isNameStart(b) {
+                    j = try attribute(d, at: j, &attributes)
+                    b = d[j]
+                    continue
                 }
             }
             if b == Self.gt { return (j &+ 1, false) }
@@ -193,47 +197,51 @@ struct XMLParserCore {
                 guard d[j &+ 1] == Self.gt else { throw Self.fail(j, "expected '/>'") }
                 return (j &+ 2, true)
             }
-            guard j > beforeSpace, d.isNameStart(b) else {
-                throw Self.fail(j, j >= d.n ? "document ends inside a start tag" : "expected an attribute name")
-            }
-            let nameStart = j
-            j = d.nameEnd(j &+ 1)
-            let nameEnd = j
-            var q = Self.quote
-            if d.pair(j) == Self.eqQuote {
-                j &+= 2  // `="`, the usual spelling
-            } else {
-                if d[j] != Self.eq { j = d.spaceEnd(j) }
-                guard d[j] == Self.eq else { throw Self.fail(j, "expected '=' after an attribute name") }
-                j &+= 1
-                if d.isSpace(d[j]) { j = d.spaceEnd(j) }
-                q = d[j]
-                guard q == Self.quote || q == Self.apos else { throw Self.fail(j, "attribute value must be quoted") }
-                j &+= 1
-            }
-            let valueStart = j
-            var refs = false
-            while true {
-                j = d.valueStop(j)
-                let v = d[j]
-                if v == q { break }
-                if v == Self.amp {
-                    refs = true
-                    try Self.checkReference(UnsafeBufferPointer(start: d.p, count: d.n), at: j)
-                } else if v == Self.lt {
-                    throw Self.fail(j, "'<' inside an attribute value")
-                } else if v == 0x09 || v == 0x0A || v == 0x0D {
-                    refs = true  // tab, line feed, return: normalized to spaces when read
-                } else if j >= d.n {
-                    throw Self.fail(valueStart, "unterminated attribute value")
-                }
-                j &+= 1  // the other quote, or a control byte other than tab, line feed, return
-            }
-            attributes.append(Storage.Attribute(
-                name: .init(start: Int32(truncatingIfNeeded: nameStart), length: Int32(truncatingIfNeeded: nameEnd &- nameStart), hasReferences: false),
-                value: .init(start: Int32(truncatingIfNeeded: valueStart), length: Int32(truncatingIfNeeded: j &- valueStart), hasReferences: refs, isAttributeValue: true)))
+            throw Self.fail(j, j >= d.n ? "document ends inside a start tag" : "expected an attribute name")
+        }
+    }
+
+    /// Scans the attribute whose name starts at `start` into `attributes`; returns the index after its
+    /// closing quote.
+    @_transparent
+    private static func attribute(_ d: XMLPaddedBytes, at start: Int, _ attributes: inout XMLTableBuilder<Storage.Attribute>) throws(XMLError) -> Int {
+        let nameStart = start
+        var j = d.nameEnd(start &+ 1)
+        let nameEnd = j
+        var q = Self.quote
+        if d.pair(j) == Self.eqQuote {
+            j &+= 2  // `="`, the usual spelling
+        } else {
+            if d[j] != Self.eq { j = d.spaceEnd(j) }
+            guard d[j] == Self.eq else { throw Self.fail(j, "expected '=' after an attribute name") }
+            j &+= 1
+            if d.isSpace(d[j]) { j = d.spaceEnd(j) }
+            q = d[j]
+            guard q == Self.quote || q == Self.apos else { throw Self.fail(j, "attribute value must be quoted") }
             j &+= 1
         }
+        let valueStart = j
+        var refs = false
+        while true {
+            j = d.valueStop(j)
+            let v = d[j]
+            if v == q { break }
+            if v == Self.amp {
+                refs = true
+                try Self.checkReference(UnsafeBufferPointer(start: d.p, count: d.n), at: j)
+            } else if v == Self.lt {
+                throw Self.fail(j, "'<' inside an attribute value")
+            } else if v == 0x09 || v == 0x0A || v == 0x0D {
+                refs = true  // tab, line feed, return: normalized to spaces when read
+            } else if j >= d.n {
+                throw Self.fail(valueStart, "unterminated attribute value")
+            }
+            j &+= 1  // the other quote, or a control byte other than tab, line feed, return
+        }
+        attributes.append(Storage.Attribute(
+            name: .init(start: Int32(truncatingIfNeeded: nameStart), length: Int32(truncatingIfNeeded: nameEnd &- nameStart), hasReferences: false),
+            value: .init(start: Int32(truncatingIfNeeded: valueStart), length: Int32(truncatingIfNeeded: j &- valueStart), hasReferences: refs, isAttributeValue: true)))
+        return j &+ 1
     }
 
     /// Appends a run of character data to the open element's texts.

@@ -48,11 +48,14 @@ struct XMLPaddedBytes {
 
     @inline(__always) func lanes(_ at: Int) -> Lanes { UnsafeRawPointer(p).loadUnaligned(fromByteOffset: at, as: Lanes.self) }
 
-    /// The index of the first set lane of `m` (one lane must be set).
+    /// The index of the first set lane of `m`, 16 when none is set. `SIMDMask` is frozen as its lane
+    /// vector (0 or -1 in each lane), read here as two words: no movemask in Swift, and `any(_:)` is not
+    /// always inlined.
     @inline(__always) static func firstLane(_ m: SIMDMask<SIMD16<Int8>>) -> Int {
-        let w = unsafeBitCast(Lanes(repeating: 0).replacing(with: 0xFF, where: m), to: SIMD2<UInt64>.self)
+        let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
         let low = UInt64(littleEndian: w[0])  // lanes 0...7, lane 0 in the lowest byte
-        return low != 0 ? low.trailingZeroBitCount &>> 3 : 8 &+ UInt64(littleEndian: w[1]).trailingZeroBitCount &>> 3
+        if low != 0 { return low.trailingZeroBitCount &>> 3 }
+        return 8 &+ UInt64(littleEndian: w[1]).trailingZeroBitCount &>> 3  // 8 + 8 when none
     }
 
     // MARK: scans (16 bytes per step: SSE2 on x86_64, NEON on arm64; the broadcast bytes are compared as
@@ -78,7 +81,8 @@ struct XMLPaddedBytes {
         while true {
             let v = lanes(j)
             let other = .!((v .== spaces) .| (v .== lineFeeds) .| (v .== tabs) .| (v .== returns))
-            if any(other) { return j &+ Self.firstLane(other) }
+            let k = Self.firstLane(other)
+            if k < 16 { return j &+ k }
             j &+= 16
         }
     }
@@ -90,7 +94,8 @@ struct XMLPaddedBytes {
         while true {
             let v = lanes(j)
             let stop = (v .== lts) .| (v .== amps) .| (v .== zeros)
-            if any(stop) { return j &+ Self.firstLane(stop) }
+            let k = Self.firstLane(stop)
+            if k < 16 { return j &+ k }
             j &+= 16
         }
     }
@@ -105,7 +110,8 @@ struct XMLPaddedBytes {
         while true {
             let v = lanes(j)
             let stop = (v .== quotes) .| (v .== apostrophes) .| (v .== lts) .| (v .== amps) .| (v .< controls)
-            if any(stop) { return j &+ Self.firstLane(stop) }
+            let k = Self.firstLane(stop)
+            if k < 16 { return j &+ k }
             j &+= 16
         }
     }

@@ -77,23 +77,27 @@ struct XMLParserCore {
         // Skip a UTF-8 byte-order mark.
         if n >= 3, d[0] == 0xEF, d[1] == 0xBB, d[2] == 0xBF { i = 3 }
 
-        while i < n {
+        // Each turn reads what starts at `i`: character data, then the tag at the '<' it stops at. The
+        // zero byte at `n` ends the character data and the loop.
+        while true {
             if d[i] != Self.lt {
                 // Character data up to the next '<'. Whitespace between tags (the common case) is skipped.
                 let start = i
                 i = d.spaceEnd(i)
-                if d[i] == Self.lt || i >= n { continue }
-                var refs = false
-                while true {
-                    i = d.textStop(i)
-                    guard d[i] == Self.amp else { break }
-                    refs = true
-                    try Self.checkReference(buf, at: i)
-                    i &+= 1
+                if d[i] != Self.lt {
+                    if i >= n { break }
+                    var refs = false
+                    while true {
+                        i = d.textStop(i)
+                        guard d[i] == Self.amp else { break }
+                        refs = true
+                        try Self.checkReference(buf, at: i)
+                        i &+= 1
+                    }
+                    guard open.index >= 0 else { throw Self.fail(start, "text outside the document element") }
+                    Self.addText(&open, &nodes, &texts, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: i &- start), hasReferences: refs))
+                    if i >= n { break }
                 }
-                guard open.index >= 0 else { throw Self.fail(start, "text outside the document element") }
-                Self.addText(&open, &nodes, &texts, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: i &- start), hasReferences: refs))
-                continue
             }
             // '<'
             let c = d[i &+ 1]

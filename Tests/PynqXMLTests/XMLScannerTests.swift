@@ -25,6 +25,18 @@ import TestSupport
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    @Test func byteClassTableMatchesTheRules() {
+        for v in 0...255 {
+            let b = UInt8(v), c = XMLPaddedBytes.byteClasses[v]
+            #expect((c & XMLPaddedBytes.nameByte != 0) == XMLReferenceParser.isNameByte(b), "\(v)")
+            #expect((c & XMLPaddedBytes.nameStartByte != 0) == XMLReferenceParser.isNameStart(b), "\(v)")
+            #expect((c & XMLPaddedBytes.spaceByte != 0) == XMLReferenceParser.isSpace(b), "\(v)")
+            #expect(XMLPaddedBytes.isNameByte(b) == XMLReferenceParser.isNameByte(b), "\(v)")
+            #expect(XMLPaddedBytes.isNameStart(b) == XMLReferenceParser.isNameStart(b), "\(v)")
+            #expect(XMLPaddedBytes.isSpace(b) == XMLReferenceParser.isSpace(b), "\(v)")
+        }
+    }
+
     @Test func attributeNamesAndValuesOfEveryLengthAtEveryAlignment() {
         // Every token ends at every position relative to 8- and 16-byte steps and to the end of the buffer.
         for shift in 0..<17 {

@@ -11,6 +11,21 @@ struct XMLPaddedBytes {
     /// Zero bytes after the copy: covers a 16-byte load at any position up to `n`.
     static let padding = 32
 
+    /// Calls `body` with a padded copy of `bytes` (freed on return).
+    static func withCopy(of bytes: [UInt8], _ body: (XMLPaddedBytes) throws(XMLError) -> Void) throws(XMLError) {
+        let n = bytes.count
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: n + padding)
+        defer { copy.deallocate() }
+        bytes.withUnsafeBufferPointer { if let b = $0.baseAddress { copy.initialize(from: b, count: n) } }
+        (copy + n).initialize(repeating: 0, count: padding)
+        try byteClasses.withUnsafeBufferPointer { (classes) throws(XMLError) in
+            try body(XMLPaddedBytes(p: copy, n: n, classes: classes.baseAddress!))
+        }
+    }
+
+    /// The document's `n` bytes (without the padding).
+    var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: p, count: n) }
+
     @inline(__always) subscript(i: Int) -> UInt8 { p[i] }
 
     // MARK: byte classes

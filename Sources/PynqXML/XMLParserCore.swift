@@ -1,4 +1,5 @@
-/// The one-pass parser behind `XMLDocument`. It validates UTF-8 once up front, then scans bytes.
+/// The one-pass parser behind `XMLDocument`. It validates UTF-8 once up front, then scans a zero-padded
+/// copy of the bytes (`XMLPaddedBytes`): start tags and their attributes in `startTagEnd`, the rest in `scan`.
 struct XMLParserCore {
     let bytes: [UInt8]
     let source: String
@@ -32,14 +33,7 @@ struct XMLParserCore {
         do throws(XMLError) {
             guard bytes.count < Int(Int32.max) else { throw Self.fail(0, "document larger than 2 GiB") }
             if let bad = Self.firstInvalidUTF8(bytes) { throw Self.fail(bad, "invalid UTF-8") }
-            let n = bytes.count
-            let padded = UnsafeMutablePointer<UInt8>.allocate(capacity: n + XMLPaddedBytes.padding)
-            defer { padded.deallocate() }
-            bytes.withUnsafeBufferPointer { if let b = $0.baseAddress { padded.initialize(from: b, count: n) } }
-            (padded + n).initialize(repeating: 0, count: XMLPaddedBytes.padding)
-            try XMLPaddedBytes.byteClasses.withUnsafeBufferPointer { (classes) throws(XMLError) in
-                try scan(XMLPaddedBytes(p: padded, n: n, classes: classes.baseAddress!))
-            }
+            try XMLPaddedBytes.withCopy(of: bytes) { (d) throws(XMLError) in try scan(d) }
         } catch {
             nodes.free()
             attributes.free()
@@ -72,7 +66,7 @@ struct XMLParserCore {
         // `parse`): they step with `&+=` and narrow to Int32 without a check.
         let n = d.n
         guard n > 0 else { throw Self.fail(0, "no document element") }
-        let buf = UnsafeBufferPointer(start: d.p, count: n)
+        let buf = d.buffer
         var i = 0
         // Skip a UTF-8 byte-order mark.
         if n >= 3, d[0] == 0xEF, d[1] == 0xBB, d[2] == 0xBF { i = 3 }
@@ -102,9 +96,8 @@ struct XMLParserCore {
             // '<'
             let c = d[i &+ 1]
             if d.isNameStart(c) {
-                // Start tag.
-                // Outside the document element after it (a start tag that fails ends the parse: any
-                // element appended is a complete start tag).
+                // Start tag. Outside the document element after it (a start tag that fails ends the parse:
+                // any element appended is a complete start tag)?
                 if open.index < 0, nodes.count > 0 { throw Self.fail(i, "more than one document element") }
                 let nameStart = i &+ 1
                 let nameEnd = d.nameEnd(nameStart &+ 1)
@@ -232,7 +225,7 @@ struct XMLParserCore {
             if v == q { break }
             if v == Self.amp {
                 refs = true
-                try Self.checkReference(UnsafeBufferPointer(start: d.p, count: d.n), at: j)
+                try Self.checkReference(d.buffer, at: j)
             } else if v == Self.lt {
                 throw Self.fail(j, "'<' inside an attribute value")
             } else if v == 0x09 || v == 0x0A || v == 0x0D {

@@ -29,33 +29,57 @@ enum PynqDictionaries {
             throw error
         }
 
-        // Memories and connections.
         let mems = file.effectiveMemTopology
         let connections = file.effectiveConnectivity
-        var resolved: [Int] = []  // memory index of each connection, after Python's negative wrap
-        resolved.reserveCapacity(connections.count)
-        for (i, c) in connections.enumerated() {
-            var m = c.memoryIndex
-            if m < 0 { m += mems.count }
-            guard m >= 0, m < mems.count else {
-                let kind = file.connectivity != nil ? "CONNECTIVITY" : "GROUP_CONNECTIVITY"
-                throw MetadataError(
-                    .badField, part: "\(file.source): xclbin section \(kind)",
-                    offset: Layout.connectionArray + i * Layout.connectionSize + 8,
-                    reason: "connection \(i) names memory \(c.memoryIndex) but the memory topology has \(mems.count) entries")
-            }
-            resolved.append(m)
-        }
+        let resolved = try resolvedMemories(connections, memoryCount: mems.count, file: file)
         // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
         entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems)
 
-        file.ipDict = ipDictValue(entries)
-        file.memDict = memDictValue(mems)
-        file.clockDict = clockDictValue(file.clockFrequencies ?? [])
-
-        // Typed model (the kernels are made when asked for).
+        (file.ipDict, file.memDict, file.clockDict) = dictionaries(entries, mems: mems, clocks: file.clockFrequencies ?? [])
+        // The typed model is made from these when asked for (`XclbinFile.typedModel`).
+        file.ipEntries = entries
         file.kernelStorage = metadata.map { .derived($0, layout) } ?? .value([])
+    }
+
+    /// The memory index of each connection, after Python's negative wrap.
+    /// - Throws: `MetadataError` naming the connection when its memory does not exist.
+    static func resolvedMemories(_ connections: [Connection], memoryCount: Int, file: XclbinFile) throws -> [Int] {
+        var resolved: [Int] = []
+        resolved.reserveCapacity(connections.count)
+        for (i, c) in connections.enumerated() {
+            var m = c.memoryIndex
+            if m < 0 { m += memoryCount }
+            guard m >= 0, m < memoryCount else {
+                let kind = file.connectivity != nil ? "CONNECTIVITY" : "GROUP_CONNECTIVITY"
+                throw MetadataError(
+                    .badField, part: "\(file.source): xclbin section \(kind)",
+                    offset: Layout.connectionArray + i * Layout.connectionSize + 8,
+                    reason: "connection \(i) names memory \(c.memoryIndex) but the memory topology has \(memoryCount) entries")
+            }
+            resolved.append(m)
+        }
+        return resolved
+    }
+
+    /// The typed memories and stream connections of `file` (its memory topology, with each stream's
+    /// endpoints from CONNECTIVITY and EMBEDDED_METADATA). Connections to memories that do not exist are
+    /// left out (`read` refuses them; only a file changed since can have them).
+    static func memoriesAndStreams(of file: XclbinFile) -> (memories: [MemoryBank], streams: [StreamConnection]) {
+        let mems = file.effectiveMemTopology
+        let layout = file.ipLayout ?? []
+        var connections = file.effectiveConnectivity
+        var resolved: [Int] = []
+        resolved.reserveCapacity(connections.count)
+        connections.removeAll { c in
+            let m = c.memoryIndex < 0 ? c.memoryIndex + mems.count : c.memoryIndex
+            guard m >= 0, m < mems.count else { return true }
+            resolved.append(m)
+            return false
+        }
+        let root: XMLElement?
+        if case .xml(let r) = file.metadataStorage { root = r } else { root = nil }
+        let xmlKernels = root.map(KernelSpans.kernels(of:)) ?? []
         var memories: [MemoryBank] = []
         var streams: [StreamConnection] = []
         memories.reserveCapacity(mems.count)
@@ -64,7 +88,7 @@ enum PynqDictionaries {
             if m.isStreamConnection {
                 var s = StreamConnection(index: i, tag: m.tag, used: m.used != 0, source: nil, sink: nil,
                                          routeID: m.sizeKBOrRouteID, flowID: m.baseAddressOrFlowID)
-                metadata?.withDocumentBytes { doc in
+                root?.withDocumentBytes { doc in
                     if kernelNames.count != xmlKernels.count { kernelNames = xmlKernels.map { $0.name?.string(in: doc) } }
                     endpoints(of: i, kernels: xmlKernels, names: kernelNames, doc: doc, layout: layout,
                               connections: connections, resolved: resolved, into: &s)
@@ -77,13 +101,15 @@ enum PynqDictionaries {
                     size: UInt64(bitPattern: m.sizeKBOrRouteID) &* 1024))
             }
         }
-        file.memories = memories
-        file.streams = streams
-        file.clocks = (file.clockFrequencies ?? []).enumerated().map { i, c in
+        return (memories, streams)
+    }
+
+    /// The typed clocks of CLOCK_FREQ_TOPOLOGY, in its order.
+    static func clocks(_ entries: [ClockFrequencyEntry]) -> [PynqMetadataCore.Clock] {
+        entries.enumerated().map { i, c in
             PynqMetadataCore.Clock(index: i, name: c.name, frequencyMHz: Double(c.frequencyMHz),
-                  kind: PynqMetadataCore.Clock.Kind(rawValue: Int(c.type)) ?? .unused)
+                                   kind: PynqMetadataCore.Clock.Kind(rawValue: Int(c.type)) ?? .unused)
         }
-        file.ips = entries.map(\.ipBlock)
     }
 
     // MARK: ip_dict entries
@@ -327,205 +353,6 @@ enum PynqDictionaries {
             }
         }
     }
-
-    // MARK: MetaValue
-
-    /// A dictionary with fixed keys: copies share the keys and only the values are written, so making
-    /// one costs a single allocation.
-    struct Template {
-        let keys: ContiguousArray<String>
-        let base: OrderedDictionary<String, MetaValue>
-        init(_ keys: [String]) {
-            self.keys = ContiguousArray(keys)
-            base = OrderedDictionary(uniqueKeys: keys, values: repeatElement(MetaValue.null, count: keys.count))
-        }
-        func make(_ values: MetaValue...) -> OrderedDictionary<String, MetaValue> { make(values: values) }
-        func make(values: [MetaValue]) -> OrderedDictionary<String, MetaValue> {
-            // Up to 15 keys an ordered dictionary has no hash table: it shares the key array and takes the
-            // value array as it is (no copy of the template's values).
-            if keys.count == values.count, keys.count <= 15 {
-                return OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
-            }
-            var d = base
-            for i in values.indices { d.values[i] = values[i] }
-            return d
-        }
-    }
-
-    private static let memoryTemplate = Template(["raw_type", "used", "base_address", "size", "type", "streaming", "idx", "tag"])
-    private static let streamMemoryTemplate = Template(["raw_type", "used", "flow_id", "route_id", "type", "streaming", "idx", "tag"])
-    private static let clockTemplate = Template(["name", "frequency", "type"])
-    private static let registerKeys = ["address_offset", "access", "size", "host_size", "description", "type", "id"]
-    private static let registerTemplate = Template(registerKeys)
-    private static let registerMemoryTemplate = Template(registerKeys + ["memory"])
-    private static let registerGroupTemplate = Template(registerKeys + ["memory", "MBG"])
-    private static let streamTemplate = Template(["id", "type", "direction"])
-    private static let streamTagTemplate = Template(["id", "type", "direction", "stream_id"])
-    private static let ipKeys = [
-        "phys_addr", "addr_range", "type", "hw_control_protocol", "fullpath", "registers", "streams", "mem_id",
-        "state", "interrupts", "gpio", "xclbin_uuid", "cu_name", "cu_index",
-    ]
-    private static let ipTemplate = Template(ipKeys)
-    private static let ipIndexTemplate = Template(ipKeys + ["index"])
-    /// pynq's `_mem_types`, extended past its end as `UNKNOWN(n)` (where pynq raises).
-    private static let memoryTypeNames: [MetaValue] = (0...255).map { .string(MemoryType(rawValue: UInt8($0)).pynqName) }
-
-    private static func field(_ access: String, _ bit: Int, _ description: String) -> MetaValue {
-        .dict(["access": .string(access), "bit_offset": .int(bit), "bit_width": 1, "description": .string(description)])
-    }
-
-    private static func controlFieldValues(chain: Bool) -> OrderedDictionary<String, MetaValue> {
-        var f: OrderedDictionary<String, MetaValue> = [
-            "AP_START": field("read-write", 0, "Start the accelerator"),
-            "AP_DONE": field("read-only", 1, "Accelerator has finished - cleared on read"),
-            "AP_IDLE": field("read-only", 2, "Accelerator is idle"),
-            "AP_READY": field("read-only", 3, "Accelerator is ready to start next computation"),
-            "AUTO_RESTART": field("read-write", 7, "Restart the accelerator automatically when finished"),
-        ]
-        if chain { f["AP_CONTINUE"] = field("read-write", 4, "Invoke next iteration of kernel") }
-        return f
-    }
-
-    private static func controlRegister(chain: Bool) -> MetaValue {
-        .dict([
-            "address_offset": 0, "access": "read-write", "size": 4, "description": "OpenCL Control Register",
-            "type": "unsigned int", "id": .null, "fields": .dict(controlFieldValues(chain: chain)),
-        ])
-    }
-
-    private static let controlHS = controlRegister(chain: false)
-    private static let controlChain = controlRegister(chain: true)
-
-    static func controlFields(chain: Bool) -> [RegisterField] { chain ? controlFieldsChain : controlFieldsHS }
-    private static let controlFieldsHS = makeControlFields(chain: false)
-    private static let controlFieldsChain = makeControlFields(chain: true)
-
-    private static func makeControlFields(chain: Bool) -> [RegisterField] {
-        controlFieldValues(chain: chain).map { name, v in
-            RegisterField(name: name, bitOffset: v["bit_offset"]?.intValue ?? 0, bitWidth: 1,
-                          access: RegisterAccess(rawValue: v["access"]?.stringValue ?? ""),
-                          description: v["description"]?.stringValue ?? "")
-        }
-    }
-
-    /// `ip_dict` from entries already in pynq's (name) order.
-    static func ipDictValue(_ entries: [IPEntry]) -> MetaValue {
-        // Names are unique here (ipEntries replaced duplicates, as pynq's dictionaries do).
-        var names: [String] = []
-        var values: [MetaValue] = []
-        names.reserveCapacity(entries.count)
-        values.reserveCapacity(entries.count)
-        for e in entries {
-            var regValues: [MetaValue] = []
-            regValues.reserveCapacity(e.registers.count)
-            for r in e.registers {
-                if r.isControl {
-                    regValues.append(e.controlProtocol == "ap_ctrl_chain" ? controlChain : controlHS)
-                    continue
-                }
-                let id = r.id.map(MetaValue.int) ?? .null
-                let v: OrderedDictionary<String, MetaValue>
-                if let memory = r.memory, !r.memoryGroup.isEmpty {
-                    v = registerGroupTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
-                                                   "OpenCL Argument Register", .string(r.type), id, .string(memory),
-                                                   .list(r.memoryGroup.map(MetaValue.string)))
-                } else if let memory = r.memory {
-                    v = registerMemoryTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
-                                                    "OpenCL Argument Register", .string(r.type), id, .string(memory))
-                } else {
-                    v = registerTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
-                                              "OpenCL Argument Register", .string(r.type), id)
-                }
-                regValues.append(.dict(v))
-            }
-            let streamValues: [MetaValue] = e.streams.map { s in
-                let id = s.id.map(MetaValue.int) ?? .null, type = s.type.map(MetaValue.string) ?? .null
-                if let t = s.streamTag {
-                    return .dict(streamTagTemplate.make(id, type, .string(s.direction), .string(t)))
-                }
-                return .dict(streamTemplate.make(id, type, .string(s.direction)))
-            }
-            let regs = MetaValue.dict(OrderedDictionary(uncheckedUniqueKeys: e.registers.map(\.name), values: regValues))
-            let streams = MetaValue.dict(OrderedDictionary(uncheckedUniqueKeys: e.streams.map(\.name), values: streamValues))
-            let common: [MetaValue] = [
-                .int(e.physAddr), .int(e.addrRange), .string(e.type), .string(e.controlProtocol), .string(e.name),
-                regs, streams, .null, .null, .emptyDict, .emptyDict, .string(e.uuid), .string(e.cuName), .int(e.cuIndex),
-            ]
-            names.append(e.name)
-            if let index = e.index {
-                values.append(.dict(ipIndexTemplate.make(values: common + [.int(index)])))
-            } else {
-                values.append(.dict(ipTemplate.make(values: common)))
-            }
-        }
-        return .dict(OrderedDictionary(uncheckedUniqueKeys: names, values: values))
-    }
-
-    static func memDictValue(_ mems: [MemoryTopologyEntry]) -> MetaValue {
-        // Static constants fetched once, not once per entry (each fetch is a `swift_once` call).
-        let memoryTemplate = Self.memoryTemplate, streamMemoryTemplate = Self.streamMemoryTemplate
-        let memoryTypeNames = Self.memoryTypeNames
-        var values: [MetaValue] = []
-        values.reserveCapacity(mems.count)
-        var kernelNames: [String?] = []  // made for the first stream connection
-        for (i, m) in mems.enumerated() {
-            if m.isStreamConnection {
-                values.append(.dict(streamMemoryTemplate.make(
-                    .int(Int(m.type.rawValue)), .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
-                    .int(Int(m.sizeKBOrRouteID)), memoryTypeNames[Int(m.type.rawValue)], true, .int(i), .string(m.tag))))
-            } else {
-                let (bytes, overflow) = Int(m.sizeKBOrRouteID).multipliedReportingOverflow(by: 1024)
-                values.append(.dict(memoryTemplate.make(
-                    .int(Int(m.type.rawValue)), .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
-                    overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes),
-                    memoryTypeNames[Int(m.type.rawValue)], false, .int(i), .string(m.tag))))
-            }
-        }
-        // Tags are nearly always unique: then the keys are taken as they are (checked pairwise, for small
-        // topologies only). Otherwise a repeated tag keeps its first position and takes the last value, as
-        // in a Python dict.
-        var unique = mems.count <= 16
-        for i in mems.indices where unique {
-            for j in 0..<i where mems[j].tag == mems[i].tag { unique = false; break }
-        }
-        if unique { return .dict(OrderedDictionary(uncheckedUniqueKeys: mems.map(\.tag), values: values)) }
-        var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: mems.count)
-        for (m, value) in zip(mems, values) { dict[m.tag] = value }
-        return .dict(dict)
-    }
-
-    /// pynq's clock type names; it reads `m_type` as a signed byte and indexes this list Python-style.
-    private static let clockTypes = ["UNUSED", "DATA", "KERNEL", "SYSTEM"]
-
-    static func clockDictValue(_ clocks: [ClockFrequencyEntry]) -> MetaValue {
-        let clockTemplate = Self.clockTemplate, clockKeys = Self.clockKeys, clockTypeNames = Self.clockTypeNames
-        func typeIndex(_ c: ClockFrequencyEntry) -> Int {
-            let t = Int(Int8(bitPattern: c.type))
-            return t < 0 && t >= -clockTypes.count ? t + clockTypes.count : t
-        }
-        // Keys are "clock0", "clock1", … in order, so they are unique: no hashing, no dictionary growth.
-        var keys: [String] = []
-        var values: [MetaValue] = []
-        keys.reserveCapacity(clocks.count)
-        values.reserveCapacity(clocks.count)
-        func add(_ c: ClockFrequencyEntry, _ name: MetaValue) {
-            let n = keys.count
-            keys.append(n < clockKeys.count ? clockKeys[n] : "clock" + String(n))
-            values.append(.dict(clockTemplate.make(.string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), name)))
-        }
-        // Group by type in pynq's order; unknown types (where pynq raises) come last, by value.
-        for t in clockTypeNames.indices {
-            for c in clocks where typeIndex(c) == t { add(c, clockTypeNames[t]) }
-        }
-        if clocks.contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
-            for t in Set(clocks.map(typeIndex)).filter({ $0 < 0 || $0 >= clockTypes.count }).sorted() {
-                for c in clocks where typeIndex(c) == t { add(c, .string("UNKNOWN(\(t))")) }
-            }
-        }
-        return .dict(OrderedDictionary(uncheckedUniqueKeys: keys, values: values))
-    }
-    private static let clockTypeNames: [MetaValue] = clockTypes.map(MetaValue.string)
-    private static let clockKeys: [String] = (0..<16).map { "clock\($0)" }
 
     // MARK: typed kernels and streams
 

@@ -28,8 +28,8 @@ struct XclbinReader {
         }
 
         var file = XclbinFile(
-            source: source, header: header.value, sections: sections, memories: [], streams: [],
-            clocks: [], ips: [], ipDict: .emptyDict, memDict: .emptyDict, clockDict: .emptyDict)
+            source: source, header: header.value, sections: sections, ipDict: .emptyDict, memDict: .emptyDict,
+            clockDict: .emptyDict)
         file.uuidHexCache = (header.value.uuid, header.value.uuidHex)
         file.memTopology = try section(.memTopology, SectionParsers.memTopology)
         file.groupTopology = try section(.groupTopology, SectionParsers.memTopology)

@@ -1,0 +1,293 @@
+import OrderedCollections
+
+/// A dictionary or a list of pynq's metadata stored flat: every dictionary and list of one reader's
+/// result lives in one shared, immutable storage (an array of entries and an array of strings), so
+/// making a file's dictionaries costs a few allocations instead of one per dictionary, and freeing them
+/// costs as few. A `MetaValue.table` behaves like the `.dict` or `.list` it stands for: subscripts,
+/// `keys`, `dictValue`, `listValue`, equality, hashing and JSON treat both alike.
+public struct MetaTable: Sendable {
+    let storage: MetaTableStorage
+    /// The container's entries are `storage.entries[first ..< first + count]`.
+    let first: Int32
+    let entryCount: Int32
+    /// A list (entries without keys) rather than a dictionary.
+    public let isList: Bool
+
+    /// The number of members (dictionary entries or list items).
+    public var count: Int { Int(entryCount) }
+    public var isEmpty: Bool { entryCount == 0 }
+
+    /// The member `key` of a dictionary (`nil` if absent, or for a list).
+    public subscript(key: String) -> MetaValue? {
+        guard !isList else { return nil }
+        // Keys are unique within a dictionary (the builder's contract).
+        for i in Int(first)..<Int(first + entryCount) {
+            let e = storage.entries[i]
+            if storage.key(e.key) == key { return storage.value(e.value) }
+        }
+        return nil
+    }
+
+    /// The keys of a dictionary, in order (empty for a list).
+    public var keys: [String] {
+        guard !isList else { return [] }
+        return (Int(first)..<Int(first + entryCount)).map { storage.key(storage.entries[$0].key) }
+    }
+
+    /// The members' values, in order.
+    public var values: [MetaValue] {
+        (Int(first)..<Int(first + entryCount)).map { storage.value(storage.entries[$0].value) }
+    }
+
+    /// The dictionary as an `OrderedDictionary` whose nested containers stay tables (`nil` for a list).
+    public var dictionary: OrderedDictionary<String, MetaValue>? {
+        guard !isList else { return nil }
+        return OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
+    }
+
+    /// Calls `body` with each member's key (`nil` in a list) and value, in order.
+    func forEach(_ body: (String?, MetaValue) throws -> Void) rethrows {
+        for i in Int(first)..<Int(first + entryCount) {
+            let e = storage.entries[i]
+            try body(isList ? nil : storage.key(e.key), storage.value(e.value))
+        }
+    }
+}
+
+/// The storage shared by the tables of one result: what a `MetaTableBuilder` filled, never changed
+/// again. Frees its buffers once, in `deinit`.
+@usableFromInline
+final class MetaTableStorage: @unchecked Sendable {  // immutable after init
+    /// Keys shared between results (a reader's fixed key names): an entry key `k >= 0` is `keys[k]`.
+    let keys: [String]
+    /// Strings of this result: string values, and keys `k < 0` as `strings[~k]`.
+    let strings: UnsafeMutablePointer<String>
+    let stringCount: Int
+    let entries: UnsafeMutablePointer<MetaTable.Entry>
+    let entryCount: Int
+
+    @usableFromInline
+    init(keys: [String], strings: UnsafeMutablePointer<String>, stringCount: Int,
+         entries: UnsafeMutablePointer<MetaTable.Entry>, entryCount: Int) {
+        self.keys = keys
+        self.strings = strings
+        self.stringCount = stringCount
+        self.entries = entries
+        self.entryCount = entryCount
+    }
+
+    deinit {
+        strings.deinitialize(count: stringCount)
+        strings.deallocate()
+        entries.deallocate()
+    }
+
+    /// Key `k` of an entry (the builder checked that it exists).
+    @inline(__always)
+    func key(_ k: Int32) -> String { k >= 0 ? keys[Int(k)] : strings[Int(~k)] }
+
+    /// The value of `slot`, after checking that its string or entries exist (a builder's caller can
+    /// make any slot).
+    func value(_ slot: MetaTable.Slot) -> MetaValue {
+        switch slot {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .double(let d): return .double(d)
+        case .string(let s):
+            precondition(s >= 0 && Int(s) < stringCount, "a string slot that its builder did not make")
+            return .string(strings[Int(s)])
+        case .dict(let first, let count), .list(let first, let count):
+            precondition(first >= 0 && count >= 0 && Int(first) + Int(count) <= entryCount,
+                         "a container slot that its builder did not make")
+            var isList = false
+            if case .list = slot { isList = true }
+            return .table(MetaTable(storage: self, first: first, entryCount: count, isList: isList))
+        }
+    }
+}
+
+extension MetaTable {
+    /// One member's value as a `MetaTableBuilder` stores it: scalars in place, strings and containers by
+    /// position in the builder's buffers. Make string and container slots with the builder only.
+    public enum Slot: BitwiseCopyable, Sendable {
+        case null
+        case bool(Bool)
+        case int(Int)
+        case double(Double)
+        /// The builder's string number `index`.
+        case string(Int32)
+        /// A dictionary or list whose members are the builder's entries `first ..< first + count`.
+        case dict(first: Int32, count: Int32)
+        case list(first: Int32, count: Int32)
+
+        /// An empty dictionary.
+        public static var emptyDict: Slot { .dict(first: 0, count: 0) }
+    }
+
+    /// A member: its key (see `MetaTableStorage.key`; unused in lists) and value.
+    @usableFromInline
+    struct Entry: BitwiseCopyable, Sendable {
+        @usableFromInline var key: Int32
+        @usableFromInline var value: Slot
+
+        @inlinable init(key: Int32, value: Slot) {
+            self.key = key
+            self.value = value
+        }
+    }
+}
+
+/// Builds the `MetaValue.table`s of one result (a reader's dictionaries for one file): reserve a
+/// dictionary's entries, then set them; containers may be filled in any order. Each reserved entry that
+/// is not set stays `null`; the keys of one dictionary must be unique (later ones are not found).
+/// All of one builder's tables share two buffers, freed when the last value using them is gone (or
+/// with the builder, if it is dropped unfinished).
+public struct MetaTableBuilder: ~Copyable {
+    /// Retained by `init`; the reference passes to the storage in `finish`, or is released in `deinit`.
+    @usableFromInline let keys: Unmanaged<MetaTableKeys>
+    @usableFromInline let keyCount: Int
+    @usableFromInline var strings: UnsafeMutablePointer<String>
+    @usableFromInline var stringCount = 0
+    @usableFromInline var stringCapacity: Int
+    @usableFromInline var entries: UnsafeMutablePointer<MetaTable.Entry>
+    @usableFromInline var entryCount = 0
+    @usableFromInline var entryCapacity: Int
+
+    /// `keys`: the fixed key names that `reserve(keys:)` refers to by position (share one `MetaTableKeys`
+    /// across results). `entries` and `strings`: expected totals (initial capacities; the buffers grow).
+    public init(keys: MetaTableKeys, entries: Int, strings: Int) {
+        self.keys = .passRetained(keys)
+        keyCount = keys.names.count
+        stringCapacity = Swift.max(strings, 8)
+        self.strings = .allocate(capacity: stringCapacity)
+        entryCapacity = Swift.max(entries, 16)
+        self.entries = .allocate(capacity: entryCapacity)
+    }
+
+    deinit {
+        strings.deinitialize(count: stringCount)
+        strings.deallocate()
+        entries.deallocate()
+        keys.release()
+    }
+
+    /// Appends `count` entries with keys `firstKey`, `firstKey + step`, … and null values; returns the
+    /// first one's position.
+    @inlinable @inline(__always)
+    mutating func appendEntries(_ count: Int, firstKey: Int32, step: Int32) -> Int32 {
+        if entryCount &+ count > entryCapacity { growEntries(to: entryCount &+ count) }
+        let first = entryCount
+        var key = firstKey
+        for i in 0..<count {
+            (entries + (first &+ i)).initialize(to: MetaTable.Entry(key: key, value: .null))
+            key &+= step
+        }
+        entryCount = first &+ count
+        return Int32(truncatingIfNeeded: first)
+    }
+
+    @usableFromInline @inline(never)
+    mutating func growEntries(to needed: Int) {
+        let capacity = Swift.max(entryCapacity * 2, needed)
+        let bigger = UnsafeMutablePointer<MetaTable.Entry>.allocate(capacity: capacity)
+        bigger.moveInitialize(from: entries, count: entryCount)
+        entries.deallocate()
+        entries = bigger
+        entryCapacity = capacity
+    }
+
+    @usableFromInline @inline(never)
+    mutating func growStrings() {
+        let capacity = stringCapacity * 2
+        let bigger = UnsafeMutablePointer<String>.allocate(capacity: capacity)
+        bigger.moveInitialize(from: strings, count: stringCount)
+        strings.deallocate()
+        strings = bigger
+        stringCapacity = capacity
+    }
+
+    /// Reserves a dictionary whose keys are `keys[k]` for each `k` in `keyRange`; returns its slot.
+    @inlinable
+    public mutating func reserve(keys keyRange: Range<Int32>) -> MetaTable.Slot {
+        precondition(keyRange.lowerBound >= 0 && Int(keyRange.upperBound) <= keyCount, "no such fixed keys")
+        let first = appendEntries(keyRange.count, firstKey: keyRange.lowerBound, step: 1)
+        return .dict(first: first, count: Int32(truncatingIfNeeded: keyRange.count))
+    }
+
+    /// Reserves a dictionary of `count` entries whose keys are set with `set(_:_:key:_:)`.
+    @inlinable
+    public mutating func reserveDict(count: Int) -> MetaTable.Slot {
+        let first = appendEntries(count, firstKey: 0, step: 0)
+        return .dict(first: first, count: Int32(truncatingIfNeeded: count))
+    }
+
+    /// A list of the strings `items`.
+    public mutating func list(of items: [String]) -> MetaTable.Slot {
+        let first = appendEntries(items.count, firstKey: 0, step: 0)
+        for (i, s) in items.enumerated() { entries[Int(first) + i].value = string(s) }
+        return .list(first: first, count: Int32(truncatingIfNeeded: items.count))
+    }
+
+    /// A string value (stored once per call).
+    @inlinable
+    public mutating func string(_ s: String) -> MetaTable.Slot {
+        if stringCount == stringCapacity { growStrings() }
+        (strings + stringCount).initialize(to: s)
+        stringCount &+= 1
+        return .string(Int32(truncatingIfNeeded: stringCount &- 1))
+    }
+
+    /// Sets member `index` of the reserved `container` to `value` (keeping its key).
+    @inlinable @inline(__always)
+    public mutating func set(_ container: MetaTable.Slot, _ index: Int, _ value: MetaTable.Slot) {
+        entries[position(container, index)].value = value
+    }
+
+    /// Sets member `index` of the reserved `container` to `key: value`, the key given as a string.
+    @inlinable
+    public mutating func set(_ container: MetaTable.Slot, _ index: Int, key: String, _ value: MetaTable.Slot) {
+        let at = position(container, index)
+        guard case .string(let k) = string(key) else { preconditionFailure("string(_:) makes string slots") }
+        entries[at] = MetaTable.Entry(key: ~k, value: value)
+    }
+
+    /// Sets member `index` of the reserved `container` to `keys[key]: value`.
+    @inlinable @inline(__always)
+    public mutating func set(_ container: MetaTable.Slot, _ index: Int, fixedKey key: Int32, _ value: MetaTable.Slot) {
+        precondition(key >= 0 && Int(key) < keyCount, "no such fixed key")
+        entries[position(container, index)] = MetaTable.Entry(key: key, value: value)
+    }
+
+    /// The entry position of member `index` of `container`, after checking that it exists.
+    @inlinable @inline(__always)
+    func position(_ container: MetaTable.Slot, _ index: Int) -> Int {
+        guard case .dict(let first, let count) = container, first >= 0, index >= 0, index < Int(count),
+              Int(first) &+ Int(count) <= entryCount
+        else { preconditionFailure("not a member of a dictionary this builder reserved") }
+        return Int(first) &+ index
+    }
+
+    /// The finished tables: `value(of:)` turns the slots this builder returned into values.
+    public consuming func finish() -> MetaTableResult {
+        let storage = MetaTableStorage(keys: keys.takeRetainedValue().names, strings: strings, stringCount: stringCount, entries: entries,
+                                       entryCount: entryCount)
+        discard self
+        return MetaTableResult(storage: storage)
+    }
+}
+
+/// The fixed key names of a reader's dictionaries, shared by every result it makes: a
+/// `MetaTableBuilder` refers to them by position, so a key costs nothing per dictionary.
+public final class MetaTableKeys: Sendable {
+    public let names: [String]
+    public init(_ names: [String]) { self.names = names }
+}
+
+/// The tables a `MetaTableBuilder` made.
+public struct MetaTableResult: Sendable {
+    let storage: MetaTableStorage
+
+    /// The value of a slot the builder returned (a container it reserved, a string it stored, or a scalar).
+    public func value(of slot: MetaTable.Slot) -> MetaValue { storage.value(slot) }
+}

@@ -97,6 +97,9 @@ final class MetaTableStorage: @unchecked Sendable {  // immutable after init
         case .string(let s):
             precondition(s >= 0 && Int(s) < stringCount, "a string slot that its builder did not make")
             return .string(strings[Int(s)])
+        case .fixed(let k):
+            precondition(k >= 0 && Int(k) < keys.count, "a fixed name that its builder does not have")
+            return .string(keys[Int(k)])
         case .dict(let first, let count), .list(let first, let count):
             precondition(first >= 0 && count >= 0 && Int(first) + Int(count) <= entryCount,
                          "a container slot that its builder did not make")
@@ -117,6 +120,8 @@ extension MetaTable {
         case double(Double)
         /// The builder's string number `index`.
         case string(Int32)
+        /// The builder's fixed name number `index` (a `MetaTableNames` entry), as a string value.
+        case fixed(Int32)
         /// A dictionary or list whose members are the builder's entries `first ..< first + count`.
         case dict(first: Int32, count: Int32)
         case list(first: Int32, count: Int32)
@@ -145,7 +150,7 @@ extension MetaTable {
 /// with the builder, if it is dropped unfinished).
 public struct MetaTableBuilder: ~Copyable {
     /// Retained by `init`; the reference passes to the storage in `finish`, or is released in `deinit`.
-    @usableFromInline let keys: Unmanaged<MetaTableKeys>
+    @usableFromInline let keys: Unmanaged<MetaTableNames>
     @usableFromInline let keyCount: Int
     @usableFromInline var strings: UnsafeMutablePointer<String>
     @usableFromInline var stringCount = 0
@@ -154,9 +159,9 @@ public struct MetaTableBuilder: ~Copyable {
     @usableFromInline var entryCount = 0
     @usableFromInline var entryCapacity: Int
 
-    /// `keys`: the fixed key names that `reserve(keys:)` refers to by position (share one `MetaTableKeys`
-    /// across results). `entries` and `strings`: expected totals (initial capacities; the buffers grow).
-    public init(keys: MetaTableKeys, entries: Int, strings: Int) {
+    /// `keys`: the fixed names that `reserve(keys:)` and `fixed(_:)` refer to by
+    /// position (share one `MetaTableNames` across results). `entries` and `strings`: expected totals (initial capacities; the buffers grow).
+    public init(keys: MetaTableNames, entries: Int, strings: Int) {
         self.keys = .passRetained(keys)
         keyCount = keys.names.count
         stringCapacity = Swift.max(strings, 8)
@@ -208,7 +213,7 @@ public struct MetaTableBuilder: ~Copyable {
     }
 
     /// Reserves a dictionary whose keys are `keys[k]` for each `k` in `keyRange`; returns its slot.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func reserve(keys keyRange: Range<Int32>) -> MetaTable.Slot {
         precondition(keyRange.lowerBound >= 0 && Int(keyRange.upperBound) <= keyCount, "no such fixed keys")
         let first = appendEntries(keyRange.count, firstKey: keyRange.lowerBound, step: 1)
@@ -216,7 +221,7 @@ public struct MetaTableBuilder: ~Copyable {
     }
 
     /// Reserves a dictionary of `count` entries whose keys are set with `set(_:_:key:_:)`.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func reserveDict(count: Int) -> MetaTable.Slot {
         let first = appendEntries(count, firstKey: 0, step: 0)
         return .dict(first: first, count: Int32(truncatingIfNeeded: count))
@@ -229,8 +234,15 @@ public struct MetaTableBuilder: ~Copyable {
         return .list(first: first, count: Int32(truncatingIfNeeded: items.count))
     }
 
+    /// The fixed name number `index` as a string value (nothing is stored).
+    @inlinable @inline(__always)
+    public func fixed(_ index: Int32) -> MetaTable.Slot {
+        precondition(index >= 0 && Int(index) < keyCount, "no such fixed name")
+        return .fixed(index)
+    }
+
     /// A string value (stored once per call).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func string(_ s: String) -> MetaTable.Slot {
         if stringCount == stringCapacity { growStrings() }
         (strings + stringCount).initialize(to: s)
@@ -247,16 +259,22 @@ public struct MetaTableBuilder: ~Copyable {
     /// Sets member `index` of the reserved `container` to `key: value`, the key given as a string.
     @inlinable
     public mutating func set(_ container: MetaTable.Slot, _ index: Int, key: String, _ value: MetaTable.Slot) {
-        let at = position(container, index)
-        guard case .string(let k) = string(key) else { preconditionFailure("string(_:) makes string slots") }
-        entries[at] = MetaTable.Entry(key: ~k, value: value)
+        set(container, index, key: string(key), value)
     }
 
-    /// Sets member `index` of the reserved `container` to `keys[key]: value`.
+    /// Sets member `index` of the reserved `container` to `key: value`, the key given as a `fixed(_:)` or
+    /// `string(_:)` slot of this builder.
     @inlinable @inline(__always)
-    public mutating func set(_ container: MetaTable.Slot, _ index: Int, fixedKey key: Int32, _ value: MetaTable.Slot) {
-        precondition(key >= 0 && Int(key) < keyCount, "no such fixed key")
-        entries[position(container, index)] = MetaTable.Entry(key: key, value: value)
+    public mutating func set(_ container: MetaTable.Slot, _ index: Int, key: MetaTable.Slot, _ value: MetaTable.Slot) {
+        let k: Int32
+        switch key {
+        case .fixed(let f): k = f
+        case .string(let s):
+            precondition(s >= 0 && Int(s) < stringCount, "not a string of this builder")
+            k = ~s
+        default: preconditionFailure("a key is a fixed name or a string")
+        }
+        entries[position(container, index)] = MetaTable.Entry(key: k, value: value)
     }
 
     /// The entry position of member `index` of `container`, after checking that it exists.
@@ -277,9 +295,10 @@ public struct MetaTableBuilder: ~Copyable {
     }
 }
 
-/// The fixed key names of a reader's dictionaries, shared by every result it makes: a
-/// `MetaTableBuilder` refers to them by position, so a key costs nothing per dictionary.
-public final class MetaTableKeys: Sendable {
+/// The fixed names of a reader's dictionaries (their keys, and string values that never change), shared
+/// by every result it makes: a `MetaTableBuilder` refers to them by position, so they cost nothing per
+/// dictionary.
+public final class MetaTableNames: Sendable {
     public let names: [String]
     public init(_ names: [String]) { self.names = names }
 }

@@ -133,6 +133,7 @@ enum PynqDictionaries {
         var id: Int?
         var type: String?
         var direction: String
+        var isInput: Bool { direction == "input" }
         var streamTag: String?
     }
 

@@ -13,49 +13,78 @@ extension PynqDictionaries {
             registers += e.registers.count
             streams += e.streams.count
         }
+        let names = Names.shared
         var b = MetaTableBuilder(
-            keys: Keys.table,
-            entries: entries.count * 16 + registers * 10 + streams * 5 + entries.count * 40 + mems.count * 9
-                + clocks.count * 4 + 8,
-            strings: entries.count * 6 + registers * 3 + streams * 3 + mems.count * 2 + clocks.count * 2 + 4)
-        let ip = ipDict(entries, &b)
-        let mem = memDict(mems, &b)
-        let clock = clockDict(clocks, &b)
+            keys: names.table,
+            entries: entries.count * 56 + registers * 10 + streams * 5 + mems.count * 9 + clocks.count * 4 + 8,
+            strings: entries.count * 6 + registers * 3 + streams * 2 + mems.count * 2 + clocks.count * 2 + 4)
+        let ip = ipDict(entries, names, &b)
+        let mem = memDict(mems, names, &b)
+        let clock = clockDict(clocks, names, &b)
         let tables = b.finish()
         return (tables.value(of: ip), tables.value(of: mem), tables.value(of: clock))
     }
 
-    /// The fixed key names of the three dictionaries, in the groups that `MetaTableBuilder.reserve(keys:)`
-    /// takes as ranges of positions.
-    enum Keys {
-        static let memory: Range<Int32> = 0..<8
-        static let streamMemory: Range<Int32> = 8..<16
-        static let clock: Range<Int32> = 16..<19
+    /// The fixed names of the three dictionaries: their keys, in the groups that
+    /// `MetaTableBuilder.reserve(keys:)` takes as ranges of positions, and the string values that never
+    /// change.
+    struct Names: Sendable {
+        let table: MetaTableNames
+        let memory, streamMemory, clock: Range<Int32>
         /// An argument register; `+ 1`: with `memory`; `+ 2`: with `memory` and `MBG`.
-        static let register: Range<Int32> = 19..<26
+        let register: Range<Int32>
         /// A stream; `+ 1`: with `stream_id`.
-        static let stream: Range<Int32> = 28..<31
+        let stream: Range<Int32>
         /// An IP; `+ 1`: with `index`.
-        static let ip: Range<Int32> = 32..<46
-        static let control: Range<Int32> = 47..<54
-        static let field: Range<Int32> = 54..<58
-        /// The control register's fields (`AP_CONTINUE`, the last, only for `ap_ctrl_chain`).
-        static let controlFields: Range<Int32> = 58..<64
+        let ip: Range<Int32>
+        let control, field: Range<Int32>
+        /// The control register's fields (`AP_CONTINUE`, the last, only for `ap_ctrl_chain`), and each one's
+        /// access and description.
+        let controlFields, controlFieldAccess, controlFieldDescription: Range<Int32>
         /// `clock0`, `clock1`, …
-        static let clockNumber: Int32 = 64
-        static let clockNumbers = 16
+        let clockNumbers: Range<Int32>
+        /// pynq's memory type names for raw types 0 … 255, and clock type names for 0 … 3.
+        let memoryTypes, clockTypes: Range<Int32>
+        /// Values: `read-write;`, `OpenCL Argument Register`; `read-write`, `OpenCL Control Register`,
+        /// `unsigned int`; `input`, `output`.
+        let argumentAccess, argumentDescription, controlAccess, controlDescription, controlType, input, output: Int32
 
-        static let table = MetaTableKeys([
-            "raw_type", "used", "base_address", "size", "type", "streaming", "idx", "tag",
-            "raw_type", "used", "flow_id", "route_id", "type", "streaming", "idx", "tag",
-            "name", "frequency", "type",
-            "address_offset", "access", "size", "host_size", "description", "type", "id", "memory", "MBG",
-            "id", "type", "direction", "stream_id",
-            "phys_addr", "addr_range", "type", "hw_control_protocol", "fullpath", "registers", "streams", "mem_id",
-            "state", "interrupts", "gpio", "xclbin_uuid", "cu_name", "cu_index", "index",
-            "address_offset", "access", "size", "description", "type", "id", "fields",
-            "access", "bit_offset", "bit_width", "description",
-        ] + controlFieldTable.map(\.name) + (0..<clockNumbers).map { "clock\($0)" })
+        static let shared = Names()
+
+        private init() {
+            var all: [String] = []
+            func add(_ group: [String]) -> Range<Int32> {
+                let start = Int32(all.count)
+                all += group
+                return start..<Int32(all.count)
+            }
+            memory = add(["raw_type", "used", "base_address", "size", "type", "streaming", "idx", "tag"])
+            streamMemory = add(["raw_type", "used", "flow_id", "route_id", "type", "streaming", "idx", "tag"])
+            clock = add(["name", "frequency", "type"])
+            let registerKeys = add(["address_offset", "access", "size", "host_size", "description", "type", "id",
+                                    "memory", "MBG"])
+            register = registerKeys.lowerBound..<(registerKeys.upperBound - 2)
+            let streamKeys = add(["id", "type", "direction", "stream_id"])
+            stream = streamKeys.lowerBound..<(streamKeys.upperBound - 1)
+            let ipKeys = add(["phys_addr", "addr_range", "type", "hw_control_protocol", "fullpath", "registers",
+                              "streams", "mem_id", "state", "interrupts", "gpio", "xclbin_uuid", "cu_name", "cu_index",
+                              "index"])
+            ip = ipKeys.lowerBound..<(ipKeys.upperBound - 1)
+            control = add(["address_offset", "access", "size", "description", "type", "id", "fields"])
+            field = add(["access", "bit_offset", "bit_width", "description"])
+            controlFields = add(controlFieldTable.map(\.name))
+            controlFieldAccess = add(controlFieldTable.map(\.access))
+            controlFieldDescription = add(controlFieldTable.map(\.description))
+            clockNumbers = add((0..<16).map { "clock\($0)" })
+            memoryTypes = add((0...255).map { MemoryType(rawValue: UInt8($0)).pynqName })
+            clockTypes = add(PynqDictionaries.clockTypes)
+            let values = add(["read-write;", "OpenCL Argument Register", "read-write", "OpenCL Control Register",
+                              "unsigned int", "input", "output"])
+            (argumentAccess, argumentDescription, controlAccess, controlDescription, controlType, input, output) =
+                (values.lowerBound, values.lowerBound + 1, values.lowerBound + 2, values.lowerBound + 3,
+                 values.lowerBound + 4, values.lowerBound + 5, values.lowerBound + 6)
+            table = MetaTableNames(all)
+        }
     }
 
     /// The control register's fields as pynq lists them (`AP_CONTINUE` only for `ap_ctrl_chain`).
@@ -79,9 +108,6 @@ extension PynqDictionaries {
         }
     }
 
-    /// pynq's `_mem_types`, extended past its end as `UNKNOWN(n)` (where pynq raises).
-    private static let memoryTypeNames: [String] = (0...255).map { MemoryType(rawValue: UInt8($0)).pynqName }
-
     /// A reserved dictionary's members set in order (inlined, so that the argument array stays on the stack).
     @inline(__always)
     private static func fill(_ d: MetaTable.Slot, _ b: inout MetaTableBuilder, _ values: MetaTable.Slot...) {
@@ -91,20 +117,18 @@ extension PynqDictionaries {
     // MARK: ip_dict
 
     /// `ip_dict` from entries already in pynq's (name) order, whose names are unique.
-    private static func ipDict(_ entries: [IPEntry], _ b: inout MetaTableBuilder) -> MetaTable.Slot {
+    private static func ipDict(_ entries: [IPEntry], _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
         let outer = b.reserveDict(count: entries.count)
-        let argumentAccess = b.string("read-write;"), argumentDescription = b.string("OpenCL Argument Register")
-        let emptyDict = MetaTable.Slot.emptyDict
+        let argumentAccess = b.fixed(names.argumentAccess), argumentDescription = b.fixed(names.argumentDescription)
         for (n, e) in entries.enumerated() {
             let registers = b.reserveDict(count: e.registers.count)
             for (r, reg) in e.registers.enumerated() {
                 let value: MetaTable.Slot
                 if reg.isControl {
-                    value = controlRegister(chain: e.controlProtocol == "ap_ctrl_chain", &b)
+                    value = controlRegister(chain: e.controlProtocol == "ap_ctrl_chain", names, &b)
                 } else {
                     let withMemory: Int32 = reg.memory == nil ? 0 : reg.memoryGroup.isEmpty ? 1 : 2
-                    let keys = Keys.register.lowerBound..<(Keys.register.upperBound + withMemory)
-                    value = b.reserve(keys: keys)
+                    value = b.reserve(keys: names.register.lowerBound..<(names.register.upperBound + withMemory))
                     fill(value, &b, .int(reg.offset), argumentAccess, .int(reg.size), .int(reg.hostSize),
                          argumentDescription, b.string(reg.type), reg.id.map(MetaTable.Slot.int) ?? .null)
                     if let memory = reg.memory { b.set(value, 7, b.string(memory)) }
@@ -114,16 +138,15 @@ extension PynqDictionaries {
             }
             let streams = b.reserveDict(count: e.streams.count)
             for (i, s) in e.streams.enumerated() {
-                let keys = Keys.stream.lowerBound..<(Keys.stream.upperBound + (s.streamTag == nil ? 0 : 1))
-                let value = b.reserve(keys: keys)
+                let value = b.reserve(keys: names.stream.lowerBound..<(names.stream.upperBound + (s.streamTag == nil ? 0 : 1)))
                 fill(value, &b, s.id.map(MetaTable.Slot.int) ?? .null, s.type.map { b.string($0) } ?? .null,
-                     b.string(s.direction))
+                     b.fixed(s.isInput ? names.input : names.output))
                 if let tag = s.streamTag { b.set(value, 3, b.string(tag)) }
                 b.set(streams, i, key: s.name, value)
             }
-            let ip = b.reserve(keys: Keys.ip.lowerBound..<(Keys.ip.upperBound + (e.index == nil ? 0 : 1)))
+            let ip = b.reserve(keys: names.ip.lowerBound..<(names.ip.upperBound + (e.index == nil ? 0 : 1)))
             fill(ip, &b, .int(e.physAddr), .int(e.addrRange), b.string(e.type), b.string(e.controlProtocol),
-                 b.string(e.name), registers, streams, .null, .null, emptyDict, emptyDict, b.string(e.uuid),
+                 b.string(e.name), registers, streams, .null, .null, .emptyDict, .emptyDict, b.string(e.uuid),
                  b.string(e.cuName), .int(e.cuIndex))
             if let index = e.index { b.set(ip, 14, .int(index)) }
             b.set(outer, n, key: e.name, ip)
@@ -132,23 +155,26 @@ extension PynqDictionaries {
     }
 
     /// The CTRL register of a kernel with `ap_ctrl_hs` or (`chain`) `ap_ctrl_chain`.
-    private static func controlRegister(chain: Bool, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
-        let names = Keys.controlFields.lowerBound..<(Keys.controlFields.upperBound - (chain ? 0 : 1))
-        let fields = b.reserve(keys: names)
-        for (i, f) in controlFieldTable.prefix(names.count).enumerated() {
-            let field = b.reserve(keys: Keys.field)
-            fill(field, &b, b.string(f.access), .int(f.bit), .int(1), b.string(f.description))
+    private static func controlRegister(chain: Bool, _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
+        let fieldNames = names.controlFields.lowerBound..<(names.controlFields.upperBound - (chain ? 0 : 1))
+        let fields = b.reserve(keys: fieldNames)
+        for (i, f) in controlFieldTable.prefix(fieldNames.count).enumerated() {
+            let field = b.reserve(keys: names.field)
+            fill(field, &b, b.fixed(names.controlFieldAccess.lowerBound + Int32(i)), .int(f.bit), .int(1),
+                 b.fixed(names.controlFieldDescription.lowerBound + Int32(i)))
             b.set(fields, i, field)
         }
-        let register = b.reserve(keys: Keys.control)
-        fill(register, &b, .int(0), b.string("read-write"), .int(4), b.string("OpenCL Control Register"),
-             b.string("unsigned int"), .null, fields)
+        let register = b.reserve(keys: names.control)
+        fill(register, &b, .int(0), b.fixed(names.controlAccess), .int(4), b.fixed(names.controlDescription),
+             b.fixed(names.controlType), .null, fields)
         return register
     }
 
     // MARK: mem_dict
 
-    private static func memDict(_ mems: [MemoryTopologyEntry], _ b: inout MetaTableBuilder) -> MetaTable.Slot {
+    private static func memDict(_ mems: [MemoryTopologyEntry], _ names: Names, _ b: inout MetaTableBuilder)
+        -> MetaTable.Slot
+    {
         // Tags are nearly always unique: checked pairwise for small topologies. Otherwise a repeated tag
         // keeps its first position and takes the last entry, as in a Python dict.
         var unique = mems.count <= 16
@@ -167,24 +193,25 @@ extension PynqDictionaries {
         }
         let count = unique ? mems.count : lastOfPosition.count
         let outer = b.reserveDict(count: count)
-        let typeNames = memoryTypeNames
         for p in 0..<count {
             let i = unique ? p : lastOfPosition[p]
             let m = mems[i]
             let value: MetaTable.Slot
-            let type = Int(m.type.rawValue)
+            let type = MetaTable.Slot.int(Int(m.type.rawValue))
+            let typeName = b.fixed(names.memoryTypes.lowerBound + Int32(m.type.rawValue))
+            let tag = b.string(m.tag)
             if m.isStreamConnection {
-                value = b.reserve(keys: Keys.streamMemory)
-                fill(value, &b, .int(type), .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
-                     .int(Int(m.sizeKBOrRouteID)), b.string(typeNames[type]), .bool(true), .int(i), b.string(m.tag))
+                value = b.reserve(keys: names.streamMemory)
+                fill(value, &b, type, .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)), .int(Int(m.sizeKBOrRouteID)),
+                     typeName, .bool(true), .int(i), tag)
             } else {
                 let (bytes, overflow) = Int(m.sizeKBOrRouteID).multipliedReportingOverflow(by: 1024)
-                value = b.reserve(keys: Keys.memory)
-                fill(value, &b, .int(type), .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
-                     overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes), b.string(typeNames[type]),
-                     .bool(false), .int(i), b.string(m.tag))
+                value = b.reserve(keys: names.memory)
+                fill(value, &b, type, .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
+                     overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes), typeName, .bool(false),
+                     .int(i), tag)
             }
-            b.set(outer, p, key: m.tag, value)
+            b.set(outer, p, key: tag, value)
         }
         return outer
     }
@@ -192,9 +219,11 @@ extension PynqDictionaries {
     // MARK: clock_dict
 
     /// pynq's clock type names; it reads `m_type` as a signed byte and indexes this list Python-style.
-    private static let clockTypes = ["UNUSED", "DATA", "KERNEL", "SYSTEM"]
+    static let clockTypes = ["UNUSED", "DATA", "KERNEL", "SYSTEM"]
 
-    private static func clockDict(_ clocks: [ClockFrequencyEntry], _ b: inout MetaTableBuilder) -> MetaTable.Slot {
+    private static func clockDict(_ clocks: [ClockFrequencyEntry], _ names: Names, _ b: inout MetaTableBuilder)
+        -> MetaTable.Slot
+    {
         func typeIndex(_ c: ClockFrequencyEntry) -> Int {
             let t = Int(Int8(bitPattern: c.type))
             return t < 0 && t >= -clockTypes.count ? t + clockTypes.count : t
@@ -202,11 +231,11 @@ extension PynqDictionaries {
         // Keys are "clock0", "clock1", … in order, so they are unique.
         let outer = b.reserveDict(count: clocks.count)
         var n = 0
-        func add(_ c: ClockFrequencyEntry, _ type: String) {
-            let value = b.reserve(keys: Keys.clock)
-            fill(value, &b, b.string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), b.string(type))
-            if n < Keys.clockNumbers {
-                b.set(outer, n, fixedKey: Keys.clockNumber + Int32(n), value)
+        func add(_ c: ClockFrequencyEntry, _ type: MetaTable.Slot) {
+            let value = b.reserve(keys: names.clock)
+            fill(value, &b, b.string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), type)
+            if n < names.clockNumbers.count {
+                b.set(outer, n, key: b.fixed(names.clockNumbers.lowerBound + Int32(n)), value)
             } else {
                 b.set(outer, n, key: "clock" + String(n), value)
             }
@@ -214,11 +243,13 @@ extension PynqDictionaries {
         }
         // Grouped by type in pynq's order; unknown types (where pynq raises) come last, by value.
         for t in clockTypes.indices {
-            for c in clocks where typeIndex(c) == t { add(c, clockTypes[t]) }
+            let type = b.fixed(names.clockTypes.lowerBound + Int32(t))
+            for c in clocks where typeIndex(c) == t { add(c, type) }
         }
         if clocks.contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
             for t in Set(clocks.map(typeIndex)).filter({ $0 < 0 || $0 >= clockTypes.count }).sorted() {
-                for c in clocks where typeIndex(c) == t { add(c, "UNKNOWN(\(t))") }
+                let type = b.string("UNKNOWN(\(t))")
+                for c in clocks where typeIndex(c) == t { add(c, type) }
             }
         }
         return outer

@@ -6,7 +6,7 @@ import TestSupport
 /// `MetaValue.table`: the flat storage the xclbin reader builds its dictionaries in must behave exactly
 /// like the `.dict` / `.list` values it stands for.
 @Suite struct MetaTableTests {
-    static let keys = MetaTableKeys(["a", "b", "c", "nested", "list"])
+    static let keys = MetaTableNames(["a", "b", "c", "nested", "list"])
 
     /// `{"a": 1, "b": "two", "c": null, "nested": {"x": 2.5, "y": true}, "list": ["p", "q"], "long key …": {}}`
     /// built in a table, and the same written as literals.
@@ -21,13 +21,17 @@ import TestSupport
         b.set(nested, 1, key: "y", .bool(true))
         b.set(root, 3, nested)
         b.set(root, 4, b.list(of: ["p", "q"]))
-        let outer = b.reserveDict(count: 2)
+        let outer = b.reserveDict(count: 4)
         b.set(outer, 0, key: "root", root)
         b.set(outer, 1, key: "a key longer than fifteen bytes", .emptyDict)
+        // A fixed name as a key and as a value; a stored string as both a key and a value.
+        b.set(outer, 2, key: b.fixed(2), b.fixed(3))
+        let shared = b.string("same")
+        b.set(outer, 3, key: shared, shared)
         let table = b.finish().value(of: outer)
         let literal: MetaValue = [
             "root": ["a": 1, "b": "two", "c": nil, "nested": ["x": 2.5, "y": true], "list": ["p", "q"]],
-            "a key longer than fifteen bytes": .emptyDict,
+            "a key longer than fifteen bytes": .emptyDict, "c": "nested", "same": "same",
         ]
         return (table, literal)
     }
@@ -47,7 +51,9 @@ import TestSupport
 
     @Test func membersReadLikeDictionaryMembers() throws {
         let (table, literal) = Self.sample()
-        #expect(table.keys == ["root", "a key longer than fifteen bytes"])
+        #expect(table.keys == ["root", "a key longer than fifteen bytes", "c", "same"])
+        #expect(table["c"] == "nested")
+        #expect(table["same"]?.stringValue == "same")
         let root = try #require(table["root"])
         #expect(root.keys == ["a", "b", "c", "nested", "list"])
         #expect(root["a"]?.intValue == 1)
@@ -89,7 +95,7 @@ import TestSupport
         guard case .dict = changed else { Issue.record("a set member turns the table into a .dict"); return }
         #expect(changed["root"]?["b"] == "three")
         #expect(changed["root"]?["nested"] == ["x": 2.5, "y": true])
-        #expect(changed.keys == ["root", "a key longer than fifteen bytes", "added"])
+        #expect(changed.keys == ["root", "a key longer than fifteen bytes", "c", "same", "added"])
         #expect(table == literal)  // the table itself is unchanged
     }
 

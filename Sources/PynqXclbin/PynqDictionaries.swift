@@ -31,7 +31,9 @@ enum PynqDictionaries {
 
         let mems = file.effectiveMemTopology
         let connections = file.effectiveConnectivity
-        let resolved = try resolvedMemories(connections, memoryCount: mems.count, file: file)
+        let resolved = try resolvedMemories(
+            connections, memoryCount: mems.count,
+            part: "\(file.source): xclbin section \(file.connectivity != nil ? "CONNECTIVITY" : "GROUP_CONNECTIVITY")")
         // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
         entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems)
@@ -44,16 +46,17 @@ enum PynqDictionaries {
 
     /// The memory index of each connection, after Python's negative wrap.
     /// - Throws: `MetadataError` naming the connection when its memory does not exist.
-    static func resolvedMemories(_ connections: [Connection], memoryCount: Int, file: XclbinFile) throws -> [Int] {
+    static func resolvedMemories(_ connections: [Connection], memoryCount: Int, part: @autoclosure () -> String) throws
+        -> [Int]
+    {
         var resolved: [Int] = []
         resolved.reserveCapacity(connections.count)
         for (i, c) in connections.enumerated() {
             var m = c.memoryIndex
             if m < 0 { m += memoryCount }
             guard m >= 0, m < memoryCount else {
-                let kind = file.connectivity != nil ? "CONNECTIVITY" : "GROUP_CONNECTIVITY"
                 throw MetadataError(
-                    .badField, part: "\(file.source): xclbin section \(kind)",
+                    .badField, part: part(),
                     offset: Layout.connectionArray + i * Layout.connectionSize + 8,
                     reason: "connection \(i) names memory \(c.memoryIndex) but the memory topology has \(memoryCount) entries")
             }

@@ -339,15 +339,15 @@ private enum DictionariesTemplate {
 /// The keys of `inspectJSON()`, made once and shared.
 private let inspectKeys: [String] = ["uuid", "ip_dict", "mem_dict", "clock_dict"]
 
-private let hexDigits = Array("0123456789abcdef".utf8)
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
 /// Lowercase hex of `bytes`.
 func hexString(_ bytes: [UInt8]) -> String {
-    var out = [UInt8]()
-    out.reserveCapacity(bytes.count * 2)
-    for b in bytes {
-        out.append(hexDigits[Int(b >> 4)])
-        out.append(hexDigits[Int(b & 15)])
+    String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+        for (i, b) in bytes.enumerated() {
+            out[2 * i] = hexDigits[Int(b >> 4)]
+            out[2 * i + 1] = hexDigits[Int(b & 15)]
+        }
+        return bytes.count * 2
     }
-    return String(decoding: out, as: UTF8.self)
 }

@@ -63,6 +63,7 @@ public struct ByteReader: Sendable {
         return v
     }
 
+    @inlinable
     public func u8(_ offset: Int) throws -> UInt8 { try check(offset, 1); return bytes[base + offset] }
     public func u16(_ offset: Int) throws -> UInt16 { try loadLE(UInt16.self, offset) }
     public func u32(_ offset: Int) throws -> UInt32 { try loadLE(UInt32.self, offset) }

@@ -301,9 +301,18 @@ enum PynqDictionaries {
                 if let i = entries.firstIndex(where: { $0.name == name }) { entries[i] = e } else { entries.append(e) }
             }
         }
-        // cu_index: order of physical addresses (stable).
-        let order = entries.indices.sorted { (entries[$0].physAddr, $0) < (entries[$1].physAddr, $1) }
-        for (cu, i) in order.enumerated() { entries[i].cuIndex = cu }
+        // cu_index: order of physical addresses (stable). A few entries are ranked by counting (no index
+        // array to sort).
+        if entries.count <= 16 {
+            for i in entries.indices {
+                var rank = 0
+                for j in entries.indices where (entries[j].physAddr, j) < (entries[i].physAddr, i) { rank += 1 }
+                entries[i].cuIndex = rank
+            }
+        } else {
+            let order = entries.indices.sorted { (entries[$0].physAddr, $0) < (entries[$1].physAddr, $1) }
+            for (cu, i) in order.enumerated() { entries[i].cuIndex = cu }
+        }
         return entries
     }
 

@@ -89,8 +89,8 @@ struct XclbinReader {
             featureROMTimeStamp: try r.le(h + 16, as: UInt64.self), versionMajor: try r.u8(h + 26),
             versionMinor: try r.u8(h + 27), versionPatch: try r.le(h + 24, as: UInt16.self),
             mode: try r.le(h + 28, as: UInt16.self), actionMask: try r.le(h + 30, as: UInt16.self),
-            featureROM: Array(try r.slice(h + 32, 16)), platformVBNV: try r.name(h + 48, 64),
-            uuid: Array(try r.slice(h + 112, 16)), debugBin: try r.name(h + 128, 16))
+            featureROM: try r.array(h + 32, 16), platformVBNV: try r.name(h + 48, 64),
+            uuid: try r.array(h + 112, 16), debugBin: try r.name(h + 128, 16))
         if value.length > UInt64(bytes.count) {
             throw MetadataError(
                 .truncated(needed: Int(clamping: value.length), available: bytes.count), part: part, offset: h,
@@ -221,6 +221,14 @@ extension ByteReader {
     func le<T: FixedWidthInteger>(_ offset: Int, as _: T.Type = T.self) throws -> T {
         try check(offset, MemoryLayout<T>.size)
         return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: base + offset, as: T.self)) }
+    }
+
+    /// `length` raw bytes at `offset` as an array of their own (one copy, no intermediate slice).
+    func array(_ offset: Int, _ length: Int) throws -> [UInt8] {
+        try check(offset, length)
+        return bytes.withUnsafeBufferPointer { buf in
+            Array(UnsafeBufferPointer(rebasing: buf[(base + offset)..<(base + offset + length)]))
+        }
     }
 
     /// `cString` without making an intermediate slice: a NUL-terminated name in a fixed-size field,

@@ -13,35 +13,55 @@ import PynqXML
 /// above 9, clock types above 3) this names the type `UNKNOWN(n)` instead, so that files XRT accepts
 /// stay readable.
 enum PynqDictionaries {
-    /// `metadata`: the root element of EMBEDDED_METADATA's XML, if the file has one.
-    static func derive(into file: inout XclbinFile, metadata: XMLElement?) throws {
-        let uuid = file.uuidHex
-        let layout = file.ipLayout ?? []
+    /// What `derive` makes for a file.
+    struct Derived {
+        var ipDict, memDict, clockDict: MetaValue
+        var ipEntries: [IPEntry]
+        var kernelStorage: XclbinFile.KernelStorage
+    }
+
+    /// The parsed sections `derive` works from.
+    struct Sections {
+        var source: String
+        var uuidHex: String
+        var ipLayout: [IPLayoutEntry]?
+        /// MEM_TOPOLOGY, else GROUP_TOPOLOGY.
+        var mems: [MemoryTopologyEntry]
+        /// CONNECTIVITY, else GROUP_CONNECTIVITY (`groupOnly`).
+        var connections: [Connection]
+        var groupOnly: Bool
+        var clocks: [ClockFrequencyEntry]
+    }
+
+    /// pynq's dictionaries, and what the typed model is made from. `metadata`: the root element of
+    /// EMBEDDED_METADATA's XML, if the file has one.
+    static func derive(_ parts: Sections, metadata: XMLElement?) throws -> Derived {
+        let uuid = parts.uuidHex, source = parts.source
+        let layout = parts.ipLayout ?? []
         let xmlKernels = metadata.map(KernelSpans.kernels(of:)) ?? []
         var entries: [IPEntry]
         do {
             // Errors name the bare source; the section's name is added only when one is thrown.
             entries = metadata == nil ? [] : try metadata!.withDocumentBytes { doc in
-                try ipEntries(xmlKernels, doc: doc, uuid: uuid, part: file.source)
+                try ipEntries(xmlKernels, doc: doc, uuid: uuid, part: source)
             }
         } catch var error as MetadataError {
-            if error.part == file.source { error.part = file.source + ": xclbin section EMBEDDED_METADATA" }
+            if error.part == source { error.part = source + ": xclbin section EMBEDDED_METADATA" }
             throw error
         }
 
-        let mems = file.effectiveMemTopology
-        let connections = file.effectiveConnectivity
+        let mems = parts.mems, connections = parts.connections
         let resolved = try resolvedMemories(
             connections, memoryCount: mems.count,
-            part: "\(file.source): xclbin section \(file.connectivity != nil ? "CONNECTIVITY" : "GROUP_CONNECTIVITY")")
+            part: "\(source): xclbin section \(parts.groupOnly ? "GROUP_CONNECTIVITY" : "CONNECTIVITY")")
         // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
         entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems)
 
-        (file.ipDict, file.memDict, file.clockDict) = dictionaries(entries, mems: mems, clocks: file.clockFrequencies ?? [])
-        // The typed model is made from these when asked for (`XclbinFile.typedModel`).
-        file.ipEntries = entries
-        file.kernelStorage = metadata.map { .derived($0, layout) } ?? .value([])
+        let (ip, mem, clock) = dictionaries(entries, mems: mems, clocks: parts.clocks)
+        // The typed model is made from the entries and the XML when asked for.
+        return Derived(ipDict: ip, memDict: mem, clockDict: clock, ipEntries: entries,
+                       kernelStorage: metadata.map { .derived($0, layout) } ?? .value([]))
     }
 
     /// The memory index of each connection, after Python's negative wrap.

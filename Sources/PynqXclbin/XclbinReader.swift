@@ -27,27 +27,32 @@ struct XclbinReader {
             return try named(sectionPrefix + kind.name) { try parse(r) }
         }
 
-        var file = XclbinFile(
-            source: source, header: header.value, sections: sections, ipDict: .emptyDict, memDict: .emptyDict,
-            clockDict: .emptyDict)
-        file.uuidHexCache = (header.value.uuid, header.value.uuidHex)
-        file.memTopology = try section(.memTopology, SectionParsers.memTopology)
-        file.groupTopology = try section(.groupTopology, SectionParsers.memTopology)
-        file.ipLayout = try section(.ipLayout, SectionParsers.ipLayout)
-        file.connectivity = try section(.connectivity, SectionParsers.connectivity)
-        file.groupConnectivity = try section(.groupConnectivity, SectionParsers.connectivity)
-        file.clockFrequencies = try section(.clockFreqTopology, SectionParsers.clockTopology)
-        if let r = try section(.debugIPLayout, { r in try SectionParsers.checkDebugIPLayout(r); return r }) {
-            file.debugIPStorage = .section(r)
-        }
+        let memTopology = try section(.memTopology, SectionParsers.memTopology)
+        let groupTopology = try section(.groupTopology, SectionParsers.memTopology)
+        let ipLayout = try section(.ipLayout, SectionParsers.ipLayout)
+        let connectivity = try section(.connectivity, SectionParsers.connectivity)
+        let groupConnectivity = try section(.groupConnectivity, SectionParsers.connectivity)
+        let clockFrequencies = try section(.clockFreqTopology, SectionParsers.clockTopology)
+        let debugIP = try section(.debugIPLayout) { r in try SectionParsers.checkDebugIPLayout(r); return r }
         var metadata: XMLElement? = nil
         if let (s, _) = latest(.embeddedMetadata) {
-            let root = try EmbeddedMetadata.document(Array(s.data), part: sectionPrefix + s.kind.name).root
-            file.metadataStorage = .xml(root)
-            metadata = root
+            metadata = try EmbeddedMetadata.document(Array(s.data), part: sectionPrefix + s.kind.name).root
         }
-        try PynqDictionaries.derive(into: &file, metadata: metadata)
-        return file
+        let uuidHex = header.value.uuidHex
+        let derived = try PynqDictionaries.derive(
+            .init(source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology ?? [],
+                  connections: connectivity ?? groupConnectivity ?? [], groupOnly: connectivity == nil,
+                  clocks: clockFrequencies ?? []),
+            metadata: metadata)
+        // Made in one expression and returned as made (assigning to a variable first costs a copy).
+        return XclbinFile(
+            source: source, header: header.value, sections: sections, memTopology: memTopology,
+            groupTopology: groupTopology, ipLayout: ipLayout, connectivity: connectivity,
+            groupConnectivity: groupConnectivity, clockFrequencies: clockFrequencies, ipEntries: derived.ipEntries,
+            ipDict: derived.ipDict, memDict: derived.memDict, clockDict: derived.clockDict,
+            metadataStorage: metadata.map { .xml($0) } ?? .value(nil),
+            debugIPStorage: debugIP.map { .section($0) } ?? .value(nil), kernelStorage: derived.kernelStorage,
+            uuidHexCache: (header.value.uuid, uuidHex))
     }
 
     private var sectionPrefix: String { source + ": xclbin section " }

@@ -220,6 +220,23 @@ public struct MetaTableBuilder: ~Copyable {
         return .dict(first: first, count: Int32(truncatingIfNeeded: keyRange.count))
     }
 
+    /// A dictionary whose keys are `keys[k]` for each `k` in `keyRange`, in order, and whose values are
+    /// `values` (as many).
+    @inlinable @inline(__always)
+    public mutating func dict(keys keyRange: Range<Int32>, _ values: MetaTable.Slot...) -> MetaTable.Slot {
+        precondition(keyRange.lowerBound >= 0 && Int(keyRange.upperBound) <= keyCount && keyRange.count == values.count,
+                     "one value per fixed key")
+        if entryCount &+ values.count > entryCapacity { growEntries(to: entryCount &+ values.count) }
+        let first = entryCount
+        var key = keyRange.lowerBound
+        for v in values {
+            (entries + entryCount).initialize(to: MetaTable.Entry(key: key, value: v))
+            key &+= 1
+            entryCount &+= 1
+        }
+        return .dict(first: Int32(truncatingIfNeeded: first), count: Int32(truncatingIfNeeded: values.count))
+    }
+
     /// Reserves a dictionary of `count` entries whose keys are set with `set(_:_:key:_:)`.
     @inlinable @inline(__always)
     public mutating func reserveDict(count: Int) -> MetaTable.Slot {

@@ -108,12 +108,6 @@ extension PynqDictionaries {
         }
     }
 
-    /// A reserved dictionary's members set in order (inlined, so that the argument array stays on the stack).
-    @inline(__always)
-    private static func fill(_ d: MetaTable.Slot, _ b: inout MetaTableBuilder, _ values: MetaTable.Slot...) {
-        for (i, v) in values.enumerated() { b.set(d, i, v) }
-    }
-
     // MARK: ip_dict
 
     /// `ip_dict` from entries already in pynq's (name) order, whose names are unique.
@@ -127,28 +121,47 @@ extension PynqDictionaries {
                 if reg.isControl {
                     value = controlRegister(chain: e.controlProtocol == "ap_ctrl_chain", names, &b)
                 } else {
-                    let withMemory: Int32 = reg.memory == nil ? 0 : reg.memoryGroup.isEmpty ? 1 : 2
-                    value = b.reserve(keys: names.register.lowerBound..<(names.register.upperBound + withMemory))
-                    fill(value, &b, .int(reg.offset), argumentAccess, .int(reg.size), .int(reg.hostSize),
-                         argumentDescription, b.string(reg.type), reg.id.map(MetaTable.Slot.int) ?? .null)
-                    if let memory = reg.memory { b.set(value, 7, b.string(memory)) }
-                    if withMemory == 2 { b.set(value, 8, b.list(of: reg.memoryGroup)) }
+                    let keys = names.register, type = b.string(reg.type)
+                    let id = reg.id.map(MetaTable.Slot.int) ?? .null
+                    if let memory = reg.memory, !reg.memoryGroup.isEmpty {
+                        let memory = b.string(memory), group = b.list(of: reg.memoryGroup)
+                        value = b.dict(keys: keys.lowerBound..<(keys.upperBound + 2), .int(reg.offset), argumentAccess,
+                                       .int(reg.size), .int(reg.hostSize), argumentDescription, type, id, memory, group)
+                    } else if let memory = reg.memory {
+                        let memory = b.string(memory)
+                        value = b.dict(keys: keys.lowerBound..<(keys.upperBound + 1), .int(reg.offset), argumentAccess,
+                                       .int(reg.size), .int(reg.hostSize), argumentDescription, type, id, memory)
+                    } else {
+                        value = b.dict(keys: keys, .int(reg.offset), argumentAccess, .int(reg.size), .int(reg.hostSize),
+                                       argumentDescription, type, id)
+                    }
                 }
                 b.set(registers, r, key: reg.name, value)
             }
             let streams = b.reserveDict(count: e.streams.count)
             for (i, s) in e.streams.enumerated() {
-                let value = b.reserve(keys: names.stream.lowerBound..<(names.stream.upperBound + (s.streamTag == nil ? 0 : 1)))
-                fill(value, &b, s.id.map(MetaTable.Slot.int) ?? .null, s.type.map { b.string($0) } ?? .null,
-                     b.fixed(s.isInput ? names.input : names.output))
-                if let tag = s.streamTag { b.set(value, 3, b.string(tag)) }
+                let id = s.id.map(MetaTable.Slot.int) ?? .null, type = s.type.map { b.string($0) } ?? .null
+                let direction = b.fixed(s.isInput ? names.input : names.output)
+                let value: MetaTable.Slot
+                if let tag = s.streamTag {
+                    let tag = b.string(tag)
+                    value = b.dict(keys: names.stream.lowerBound..<(names.stream.upperBound + 1), id, type, direction, tag)
+                } else {
+                    value = b.dict(keys: names.stream, id, type, direction)
+                }
                 b.set(streams, i, key: s.name, value)
             }
-            let ip = b.reserve(keys: names.ip.lowerBound..<(names.ip.upperBound + (e.index == nil ? 0 : 1)))
-            fill(ip, &b, .int(e.physAddr), .int(e.addrRange), b.string(e.type), b.string(e.controlProtocol),
-                 b.string(e.name), registers, streams, .null, .null, .emptyDict, .emptyDict, b.string(e.uuid),
-                 b.string(e.cuName), .int(e.cuIndex))
-            if let index = e.index { b.set(ip, 14, .int(index)) }
+            let type = b.string(e.type), proto = b.string(e.controlProtocol), fullpath = b.string(e.name)
+            let uuid = b.string(e.uuid), cuName = b.string(e.cuName)
+            let ip: MetaTable.Slot
+            if let index = e.index {
+                ip = b.dict(keys: names.ip.lowerBound..<(names.ip.upperBound + 1), .int(e.physAddr), .int(e.addrRange),
+                            type, proto, fullpath, registers, streams, .null, .null, .emptyDict, .emptyDict, uuid, cuName,
+                            .int(e.cuIndex), .int(index))
+            } else {
+                ip = b.dict(keys: names.ip, .int(e.physAddr), .int(e.addrRange), type, proto, fullpath, registers,
+                            streams, .null, .null, .emptyDict, .emptyDict, uuid, cuName, .int(e.cuIndex))
+            }
             b.set(outer, n, key: e.name, ip)
         }
         return outer
@@ -159,15 +172,12 @@ extension PynqDictionaries {
         let fieldNames = names.controlFields.lowerBound..<(names.controlFields.upperBound - (chain ? 0 : 1))
         let fields = b.reserve(keys: fieldNames)
         for (i, f) in controlFieldTable.prefix(fieldNames.count).enumerated() {
-            let field = b.reserve(keys: names.field)
-            fill(field, &b, b.fixed(names.controlFieldAccess.lowerBound + Int32(i)), .int(f.bit), .int(1),
-                 b.fixed(names.controlFieldDescription.lowerBound + Int32(i)))
+            let field = b.dict(keys: names.field, b.fixed(names.controlFieldAccess.lowerBound + Int32(i)), .int(f.bit),
+                               .int(1), b.fixed(names.controlFieldDescription.lowerBound + Int32(i)))
             b.set(fields, i, field)
         }
-        let register = b.reserve(keys: names.control)
-        fill(register, &b, .int(0), b.fixed(names.controlAccess), .int(4), b.fixed(names.controlDescription),
-             b.fixed(names.controlType), .null, fields)
-        return register
+        return b.dict(keys: names.control, .int(0), b.fixed(names.controlAccess), .int(4), b.fixed(names.controlDescription),
+                      b.fixed(names.controlType), .null, fields)
     }
 
     // MARK: mem_dict
@@ -201,15 +211,13 @@ extension PynqDictionaries {
             let typeName = b.fixed(names.memoryTypes.lowerBound + Int32(m.type.rawValue))
             let tag = b.string(m.tag)
             if m.isStreamConnection {
-                value = b.reserve(keys: names.streamMemory)
-                fill(value, &b, type, .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)), .int(Int(m.sizeKBOrRouteID)),
-                     typeName, .bool(true), .int(i), tag)
+                value = b.dict(keys: names.streamMemory, type, .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
+                               .int(Int(m.sizeKBOrRouteID)), typeName, .bool(true), .int(i), tag)
             } else {
                 let (bytes, overflow) = Int(m.sizeKBOrRouteID).multipliedReportingOverflow(by: 1024)
-                value = b.reserve(keys: names.memory)
-                fill(value, &b, type, .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
-                     overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes), typeName, .bool(false),
-                     .int(i), tag)
+                value = b.dict(keys: names.memory, type, .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
+                               overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes), typeName,
+                               .bool(false), .int(i), tag)
             }
             b.set(outer, p, key: tag, value)
         }
@@ -232,8 +240,7 @@ extension PynqDictionaries {
         let outer = b.reserveDict(count: clocks.count)
         var n = 0
         func add(_ c: ClockFrequencyEntry, _ type: MetaTable.Slot) {
-            let value = b.reserve(keys: names.clock)
-            fill(value, &b, b.string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), type)
+            let value = b.dict(keys: names.clock, b.string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), type)
             if n < names.clockNumbers.count {
                 b.set(outer, n, key: b.fixed(names.clockNumbers.lowerBound + Int32(n)), value)
             } else {

@@ -77,8 +77,7 @@ final class MetaTableStorage: @unchecked Sendable {  // immutable after init
     }
 
     deinit {
-        strings.deinitialize(count: stringCount)
-        strings.deallocate()
+        MetaTableBuilder.release(strings, count: stringCount)
         entries.deallocate()
     }
 
@@ -171,10 +170,17 @@ public struct MetaTableBuilder: ~Copyable {
     }
 
     deinit {
-        strings.deinitialize(count: stringCount)
-        strings.deallocate()
+        Self.release(strings, count: stringCount)
         entries.deallocate()
         keys.release()
+    }
+
+    /// Deinitializes and frees `count` strings. One at a time in specialized code: most are small
+    /// (nothing to release), which the generic `deinitialize(count:)` does not know.
+    @usableFromInline
+    static func release(_ strings: UnsafeMutablePointer<String>, count: Int) {
+        for i in 0..<count { _ = (strings + i).move() }
+        strings.deallocate()
     }
 
     /// Appends `count` entries with keys `firstKey`, `firstKey + step`, … and null values; returns the

@@ -23,7 +23,7 @@ public struct MetaTable: Sendable {
         // Keys are unique within a dictionary (the builder's contract).
         for i in Int(first)..<Int(first + entryCount) {
             let e = storage.entries[i]
-            if storage.key(e.key) == key { return storage.value(e.value) }
+            if storage.key(e.key, is: key) { return storage.value(e.value) }
         }
         return nil
     }
@@ -58,18 +58,21 @@ public struct MetaTable: Sendable {
 /// again. Frees its buffers once, in `deinit`.
 @usableFromInline
 final class MetaTableStorage: @unchecked Sendable {  // immutable after init
-    /// Keys shared between results (a reader's fixed key names): an entry key `k >= 0` is `keys[k]`.
+    /// Names shared between results (a reader's fixed keys and values): `.fixed(k)` is `keys[k]`.
     let keys: [String]
-    /// Strings of this result: string values, and keys `k < 0` as `strings[~k]`.
+    /// UTF-8 text that `.text` slots are ranges of (the document a reader read), shared, not copied.
+    let text: [UInt8]
+    /// Strings of this result: `.string(i)` is `strings[i]`.
     let strings: UnsafeMutablePointer<String>
     let stringCount: Int
     let entries: UnsafeMutablePointer<MetaTable.Entry>
     let entryCount: Int
 
     @usableFromInline
-    init(keys: [String], strings: UnsafeMutablePointer<String>, stringCount: Int,
+    init(keys: [String], text: [UInt8], strings: UnsafeMutablePointer<String>, stringCount: Int,
          entries: UnsafeMutablePointer<MetaTable.Entry>, entryCount: Int) {
         self.keys = keys
+        self.text = text
         self.strings = strings
         self.stringCount = stringCount
         self.entries = entries
@@ -81,9 +84,34 @@ final class MetaTableStorage: @unchecked Sendable {  // immutable after init
         entries.deallocate()
     }
 
-    /// Key `k` of an entry (the builder checked that it exists).
-    @inline(__always)
-    func key(_ k: Int32) -> String { k >= 0 ? keys[Int(k)] : strings[Int(~k)] }
+    /// The key of an entry: a fixed name, a string or a text range (the builder checked which).
+    func key(_ k: MetaTable.Slot) -> String {
+        switch k {
+        case .fixed(let f): return keys[Int(f)]
+        case .string(let s): return strings[Int(s)]
+        case .text(let start, let length): return decode(start, length)
+        default: return ""
+        }
+    }
+
+    /// The text range `start ..< start + length` as a string (invalid UTF-8 repaired).
+    func decode(_ start: Int32, _ length: Int32) -> String {
+        text.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(start) + Int(length)]), as: UTF8.self) }
+    }
+
+    /// Whether the key of an entry is `name`.
+    func key(_ k: MetaTable.Slot, is name: String) -> Bool {
+        switch k {
+        case .fixed(let f): return keys[Int(f)] == name
+        case .string(let s): return strings[Int(s)] == name
+        case .text(let start, let length):
+            var name = name
+            return name.withUTF8 { n in
+                text.withUnsafeBufferPointer { $0[Int(start)..<Int(start) + Int(length)].elementsEqual(n) }
+            }
+        default: return false
+        }
+    }
 
     /// The value of `slot`, after checking that its string or entries exist (a builder's caller can
     /// make any slot).
@@ -99,6 +127,10 @@ final class MetaTableStorage: @unchecked Sendable {  // immutable after init
         case .fixed(let k):
             precondition(k >= 0 && Int(k) < keys.count, "a fixed name that its builder does not have")
             return .string(keys[Int(k)])
+        case .text(let start, let length):
+            precondition(start >= 0 && length >= 0 && Int(start) + Int(length) <= text.count,
+                         "a text range that its builder does not have")
+            return .string(decode(start, length))
         case .dict(let first, let count), .list(let first, let count):
             precondition(first >= 0 && count >= 0 && Int(first) + Int(count) <= entryCount,
                          "a container slot that its builder did not make")
@@ -121,6 +153,8 @@ extension MetaTable {
         case string(Int32)
         /// The builder's fixed name number `index` (a `MetaTableNames` entry), as a string value.
         case fixed(Int32)
+        /// The UTF-8 bytes `start ..< start + length` of the builder's text, as a string value.
+        case text(start: Int32, length: Int32)
         /// A dictionary or list whose members are the builder's entries `first ..< first + count`.
         case dict(first: Int32, count: Int32)
         case list(first: Int32, count: Int32)
@@ -129,13 +163,13 @@ extension MetaTable {
         public static var emptyDict: Slot { .dict(first: 0, count: 0) }
     }
 
-    /// A member: its key (see `MetaTableStorage.key`; unused in lists) and value.
+    /// A member: its key (a `.fixed`, `.string` or `.text` slot; `.null` in lists) and value.
     @usableFromInline
     struct Entry: BitwiseCopyable, Sendable {
-        @usableFromInline var key: Int32
+        @usableFromInline var key: Slot
         @usableFromInline var value: Slot
 
-        @inlinable init(key: Int32, value: Slot) {
+        @inlinable init(key: Slot, value: Slot) {
             self.key = key
             self.value = value
         }
@@ -151,6 +185,8 @@ public struct MetaTableBuilder: ~Copyable {
     /// Retained by `init`; the reference passes to the storage in `finish`, or is released in `deinit`.
     @usableFromInline let keys: Unmanaged<MetaTableNames>
     @usableFromInline let keyCount: Int
+    /// The length of the text that `finish(text:)` gets and `.text` slots are ranges of.
+    @usableFromInline let textCount: Int
     @usableFromInline var strings: UnsafeMutablePointer<String>
     @usableFromInline var stringCount = 0
     @usableFromInline var stringCapacity: Int
@@ -158,11 +194,14 @@ public struct MetaTableBuilder: ~Copyable {
     @usableFromInline var entryCount = 0
     @usableFromInline var entryCapacity: Int
 
-    /// `keys`: the fixed names that `reserve(keys:)` and `fixed(_:)` refer to by
-    /// position (share one `MetaTableNames` across results). `entries` and `strings`: expected totals (initial capacities; the buffers grow).
-    public init(keys: MetaTableNames, entries: Int, strings: Int) {
+    /// `keys`: the fixed names that `reserve(keys:)` and `fixed(_:)` refer to by position (share one
+    /// `MetaTableNames` across results). `textCount`: the length of the UTF-8 text that `text(_:)` takes
+    /// ranges of, given to `finish(text:)` (the document the values come from). `entries` and `strings`:
+    /// expected totals (initial capacities; the buffers grow).
+    public init(keys: MetaTableNames, textCount: Int = 0, entries: Int, strings: Int) {
         self.keys = .passRetained(keys)
         keyCount = keys.names.count
+        self.textCount = textCount
         stringCapacity = Swift.max(strings, 8)
         self.strings = .allocate(capacity: stringCapacity)
         entryCapacity = Swift.max(entries, 16)
@@ -183,16 +222,15 @@ public struct MetaTableBuilder: ~Copyable {
         strings.deallocate()
     }
 
-    /// Appends `count` entries with keys `firstKey`, `firstKey + step`, … and null values; returns the
-    /// first one's position.
+    /// Appends `count` entries with null values and the fixed keys `firstKey`, `firstKey + 1`, … (or,
+    /// without `firstKey`, null keys to be set); returns the first one's position.
     @inlinable @inline(__always)
-    mutating func appendEntries(_ count: Int, firstKey: Int32, step: Int32) -> Int32 {
+    mutating func appendEntries(_ count: Int, firstKey: Int32?) -> Int32 {
         if entryCount &+ count > entryCapacity { growEntries(to: entryCount &+ count) }
         let first = entryCount
-        var key = firstKey
         for i in 0..<count {
+            let key: MetaTable.Slot = firstKey.map { .fixed($0 &+ Int32(truncatingIfNeeded: i)) } ?? .null
             (entries + (first &+ i)).initialize(to: MetaTable.Entry(key: key, value: .null))
-            key &+= step
         }
         entryCount = first &+ count
         return Int32(truncatingIfNeeded: first)
@@ -222,7 +260,7 @@ public struct MetaTableBuilder: ~Copyable {
     @inlinable @inline(__always)
     public mutating func reserve(keys keyRange: Range<Int32>) -> MetaTable.Slot {
         precondition(keyRange.lowerBound >= 0 && Int(keyRange.upperBound) <= keyCount, "no such fixed keys")
-        let first = appendEntries(keyRange.count, firstKey: keyRange.lowerBound, step: 1)
+        let first = appendEntries(keyRange.count, firstKey: keyRange.lowerBound)
         return .dict(first: first, count: Int32(truncatingIfNeeded: keyRange.count))
     }
 
@@ -236,7 +274,7 @@ public struct MetaTableBuilder: ~Copyable {
         let first = entryCount
         var key = keyRange.lowerBound
         for v in values {
-            (entries + entryCount).initialize(to: MetaTable.Entry(key: key, value: v))
+            (entries + entryCount).initialize(to: MetaTable.Entry(key: .fixed(key), value: v))
             key &+= 1
             entryCount &+= 1
         }
@@ -246,13 +284,13 @@ public struct MetaTableBuilder: ~Copyable {
     /// Reserves a dictionary of `count` entries whose keys are set with `set(_:_:key:_:)`.
     @inlinable @inline(__always)
     public mutating func reserveDict(count: Int) -> MetaTable.Slot {
-        let first = appendEntries(count, firstKey: 0, step: 0)
+        let first = appendEntries(count, firstKey: nil)
         return .dict(first: first, count: Int32(truncatingIfNeeded: count))
     }
 
     /// A list of the strings `items`.
     public mutating func list(of items: [String]) -> MetaTable.Slot {
-        let first = appendEntries(items.count, firstKey: 0, step: 0)
+        let first = appendEntries(items.count, firstKey: nil)
         for (i, s) in items.enumerated() { entries[Int(first) + i].value = string(s) }
         return .list(first: first, count: Int32(truncatingIfNeeded: items.count))
     }
@@ -262,6 +300,14 @@ public struct MetaTableBuilder: ~Copyable {
     public func fixed(_ index: Int32) -> MetaTable.Slot {
         precondition(index >= 0 && Int(index) < keyCount, "no such fixed name")
         return .fixed(index)
+    }
+
+    /// The text `range` (UTF-8 bytes of the text given to `finish(text:)`) as a string value or key:
+    /// nothing is copied.
+    @inlinable @inline(__always)
+    public func text(_ range: Range<Int>) -> MetaTable.Slot {
+        precondition(range.lowerBound >= 0 && range.upperBound <= textCount, "a range outside the text")
+        return .text(start: Int32(truncatingIfNeeded: range.lowerBound), length: Int32(truncatingIfNeeded: range.count))
     }
 
     /// A string value (stored once per call).
@@ -285,19 +331,18 @@ public struct MetaTableBuilder: ~Copyable {
         set(container, index, key: string(key), value)
     }
 
-    /// Sets member `index` of the reserved `container` to `key: value`, the key given as a `fixed(_:)` or
-    /// `string(_:)` slot of this builder.
+    /// Sets member `index` of the reserved `container` to `key: value`, the key given as a `fixed(_:)`,
+    /// `string(_:)` or `text(_:)` slot of this builder.
     @inlinable @inline(__always)
     public mutating func set(_ container: MetaTable.Slot, _ index: Int, key: MetaTable.Slot, _ value: MetaTable.Slot) {
-        let k: Int32
         switch key {
-        case .fixed(let f): k = f
-        case .string(let s):
-            precondition(s >= 0 && Int(s) < stringCount, "not a string of this builder")
-            k = ~s
-        default: preconditionFailure("a key is a fixed name or a string")
+        case .fixed(let f): precondition(f >= 0 && Int(f) < keyCount, "no such fixed name")
+        case .string(let s): precondition(s >= 0 && Int(s) < stringCount, "not a string of this builder")
+        case .text(let start, let length):
+            precondition(start >= 0 && length >= 0 && Int(start) &+ Int(length) <= textCount, "a range outside the text")
+        default: preconditionFailure("a key is a fixed name, a string or a text range")
         }
-        entries[position(container, index)] = MetaTable.Entry(key: k, value: value)
+        entries[position(container, index)] = MetaTable.Entry(key: key, value: value)
     }
 
     /// The entry position of member `index` of `container`, after checking that it exists.
@@ -309,9 +354,11 @@ public struct MetaTableBuilder: ~Copyable {
         return Int(first) &+ index
     }
 
-    /// The finished tables: `value(of:)` turns the slots this builder returned into values.
-    public consuming func finish() -> MetaTableResult {
-        let storage = MetaTableStorage(keys: keys.takeRetainedValue().names, strings: strings, stringCount: stringCount, entries: entries,
+    /// The finished tables: `value(of:)` turns the slots this builder returned into values. `text`: the
+    /// text of `textCount` bytes that `.text` slots are ranges of (kept, not copied).
+    public consuming func finish(text: [UInt8] = []) -> MetaTableResult {
+        precondition(text.count == textCount, "the text is not the length given to init")
+        let storage = MetaTableStorage(keys: keys.takeRetainedValue().names, text: text, strings: strings, stringCount: stringCount, entries: entries,
                                        entryCount: entryCount)
         discard self
         return MetaTableResult(storage: storage)

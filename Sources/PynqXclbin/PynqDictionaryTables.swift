@@ -5,8 +5,9 @@ import PynqMetadataCore
 extension PynqDictionaries {
     /// The three dictionaries, from `ip_dict` entries in pynq's (name) order, the memory topology and
     /// the clock entries.
-    static func dictionaries(_ entries: [IPEntry], mems: [MemoryTopologyEntry], clocks: [ClockFrequencyEntry])
-        -> (ip: MetaValue, mem: MetaValue, clock: MetaValue)
+    /// `text`: EMBEDDED_METADATA's XML, which the entries' text is ranges of.
+    static func dictionaries(_ entries: [IPEntry], text: [UInt8], mems: [MemoryTopologyEntry],
+                             clocks: [ClockFrequencyEntry]) -> (ip: MetaValue, mem: MetaValue, clock: MetaValue)
     {
         var registers = 0, streams = 0
         for e in entries {
@@ -15,13 +16,13 @@ extension PynqDictionaries {
         }
         let names = Names.shared
         var b = MetaTableBuilder(
-            keys: names.table,
+            keys: names.table, textCount: text.count,
             entries: entries.count * 56 + registers * 10 + streams * 5 + mems.count * 9 + clocks.count * 4 + 8,
             strings: entries.count * 6 + registers * 3 + streams * 2 + mems.count * 2 + clocks.count * 2 + 4)
         let ip = ipDict(entries, names, &b)
         let mem = memDict(mems, names, &b)
         let clock = clockDict(clocks, names, &b)
-        let tables = b.finish()
+        let tables = b.finish(text: text)
         return (tables.value(of: ip), tables.value(of: mem), tables.value(of: clock))
     }
 
@@ -119,9 +120,9 @@ extension PynqDictionaries {
             for (r, reg) in e.registers.enumerated() {
                 let value: MetaTable.Slot
                 if reg.isControl {
-                    value = controlRegister(chain: e.controlProtocol == "ap_ctrl_chain", names, &b)
+                    value = controlRegister(chain: e.isChain, names, &b)
                 } else {
-                    let keys = names.register, type = b.string(reg.type)
+                    let keys = names.register, type = reg.type.slot(&b)
                     let id = reg.id.map(MetaTable.Slot.int) ?? .null
                     if let memory = reg.memory, !reg.memoryGroup.isEmpty {
                         let memory = b.string(memory), group = b.list(of: reg.memoryGroup)
@@ -136,11 +137,11 @@ extension PynqDictionaries {
                                        argumentDescription, type, id)
                     }
                 }
-                b.set(registers, r, key: reg.name, value)
+                b.set(registers, r, key: reg.name.slot(&b), value)
             }
             let streams = b.reserveDict(count: e.streams.count)
             for (i, s) in e.streams.enumerated() {
-                let id = s.id.map(MetaTable.Slot.int) ?? .null, type = s.type.map { b.string($0) } ?? .null
+                let id = s.id.map(MetaTable.Slot.int) ?? .null, type = s.type?.slot(&b) ?? .null
                 let direction = b.fixed(s.isInput ? names.input : names.output)
                 let value: MetaTable.Slot
                 if let tag = s.streamTag {
@@ -149,20 +150,20 @@ extension PynqDictionaries {
                 } else {
                     value = b.dict(keys: names.stream, id, type, direction)
                 }
-                b.set(streams, i, key: s.name, value)
+                b.set(streams, i, key: s.name.slot(&b), value)
             }
-            let type = b.string(e.type), proto = b.string(e.controlProtocol), fullpath = b.string(e.name)
+            let type = e.type.slot(&b), proto = e.controlProtocol.slot(&b), name = e.name.slot(&b)
             let uuid = b.string(e.uuid), cuName = b.string(e.cuName)
             let ip: MetaTable.Slot
             if let index = e.index {
                 ip = b.dict(keys: names.ip.lowerBound..<(names.ip.upperBound + 1), .int(e.physAddr), .int(e.addrRange),
-                            type, proto, fullpath, registers, streams, .null, .null, .emptyDict, .emptyDict, uuid, cuName,
+                            type, proto, name, registers, streams, .null, .null, .emptyDict, .emptyDict, uuid, cuName,
                             .int(e.cuIndex), .int(index))
             } else {
-                ip = b.dict(keys: names.ip, .int(e.physAddr), .int(e.addrRange), type, proto, fullpath, registers,
+                ip = b.dict(keys: names.ip, .int(e.physAddr), .int(e.addrRange), type, proto, name, registers,
                             streams, .null, .null, .emptyDict, .emptyDict, uuid, cuName, .int(e.cuIndex))
             }
-            b.set(outer, n, key: e.name, ip)
+            b.set(outer, n, key: name, ip)
         }
         return outer
     }

@@ -232,7 +232,9 @@ public struct XclbinFile: Sendable {
     /// The compute units that pynq lists in `ip_dict`, in its (name) order (made from the entries behind
     /// `ipDict` when asked for, unless set).
     public var ips: [IPBlock] {
-        get { typedOverrides.ips ?? ipEntries.map(\.ipBlock) }
+        get {
+            typedOverrides.ips ?? ipText.withUnsafeBufferPointer { doc in ipEntries.map { $0.ipBlock(in: doc) } }
+        }
         set { typedOverrides.ips = newValue }
     }
 
@@ -244,8 +246,10 @@ public struct XclbinFile: Sendable {
         var ips: [IPBlock]?
     }
     var typedOverrides = TypedOverrides()
-    /// pynq's `ip_dict` entries as read (sorted by name, annotated with memories), for `ips`.
+    /// pynq's `ip_dict` entries as read (sorted by name, annotated with memories), for `ips`, and the XML
+    /// their text is ranges of.
     var ipEntries: [PynqDictionaries.IPEntry] = []
+    var ipText: [UInt8] = []
 
     /// pynq's `ip_dict`, `mem_dict` and `clock_dict`.
     public var ipDict: MetaValue

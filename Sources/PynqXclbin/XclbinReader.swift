@@ -34,9 +34,10 @@ struct XclbinReader {
         let groupConnectivity = try section(.groupConnectivity, SectionParsers.connectivity)
         let clockFrequencies = try section(.clockFreqTopology, SectionParsers.clockTopology)
         let debugIP = try section(.debugIPLayout) { r in try SectionParsers.checkDebugIPLayout(r); return r }
-        var metadata: XMLElement? = nil
+        var metadata: (root: XMLElement, bytes: [UInt8])? = nil
         if let (s, _) = latest(.embeddedMetadata) {
-            metadata = try EmbeddedMetadata.document(Array(s.data), part: sectionPrefix + s.kind.name).root
+            let xml = Array(s.data)
+            metadata = (try EmbeddedMetadata.document(xml, part: sectionPrefix + s.kind.name).root, xml)
         }
         let uuidHex = header.value.uuidHex
         let derived = try PynqDictionaries.derive(
@@ -49,8 +50,9 @@ struct XclbinReader {
             source: source, header: header.value, sections: sections, memTopology: memTopology,
             groupTopology: groupTopology, ipLayout: ipLayout, connectivity: connectivity,
             groupConnectivity: groupConnectivity, clockFrequencies: clockFrequencies, ipEntries: derived.ipEntries,
+            ipText: metadata?.bytes ?? [],
             ipDict: derived.ipDict, memDict: derived.memDict, clockDict: derived.clockDict,
-            metadataStorage: metadata.map { .xml($0) } ?? .value(nil),
+            metadataStorage: metadata.map { .xml($0.root) } ?? .value(nil),
             debugIPStorage: debugIP.map { .section($0) } ?? .value(nil), kernelStorage: derived.kernelStorage,
             uuidHexCache: (header.value.uuid, uuidHex))
     }

@@ -70,7 +70,6 @@ enum MetadataText: Sendable {
 }
 
 extension PynqDictionaries {
-
     struct RegisterEntry {
         var name: MetadataText
         var isControl: Bool
@@ -138,17 +137,6 @@ extension PynqDictionaries {
                                 part: String) -> MetadataError {
         MetadataError(.badField, part: part, offset: offset,
                       reason: "\(what()) has no '\(attr)' attribute; pynq needs it")
-    }
-
-    private static func number(_ text: String?, _ attr: String, of what: @autoclosure () -> String, at offset: Int,
-                               part: String,
-                               autoBase: Bool = true) throws -> Int {
-        guard let text else { throw missing(attr, of: what(), at: offset, part: part) }
-        guard let v = autoBase ? PythonNumbers.int(text, base: 0) : PythonNumbers.int(text) else {
-            throw MetadataError(.badField, part: part, offset: offset,
-                                reason: "\(what()) has \(attr)=\"\(text)\", which is not a number that fits in 64 bits")
-        }
-        return v
     }
 
     /// `_xclxml_to_ip_dict`: one entry per instance with a numeric control address, in insertion order.

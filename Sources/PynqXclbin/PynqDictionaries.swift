@@ -36,8 +36,8 @@ enum PynqDictionaries {
     /// pynq's dictionaries, and what the typed model is made from. `metadata`: the root element of
     /// EMBEDDED_METADATA's XML and the XML's bytes, if the file has it.
     static func derive(_ parts: Sections, metadata: (root: XMLElement, bytes: [UInt8])?) throws -> Derived {
-        let uuid = parts.uuidHex, source = parts.source
-        let layout = parts.ipLayout ?? []
+        let uuid = parts.uuidHex, source = parts.source, groupOnly = parts.groupOnly
+        let layout = parts.ipLayout ?? [], mems = parts.mems, connections = parts.connections, clocks = parts.clocks
         let text = metadata?.bytes ?? []
         return try text.withUnsafeBufferPointer { doc in
             var entries: [IPEntry] = []
@@ -50,15 +50,14 @@ enum PynqDictionaries {
                     throw error
                 }
             }
-            let mems = parts.mems, connections = parts.connections
             let resolved = try resolvedMemories(
                 connections, memoryCount: mems.count,
-                part: "\(source): xclbin section \(parts.groupOnly ? "GROUP_CONNECTIVITY" : "CONNECTIVITY")")
+                part: "\(source): xclbin section \(groupOnly ? "GROUP_CONNECTIVITY" : "CONNECTIVITY")")
             // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
             entries.sort { $0.name.precedes($1.name, in: doc) }
             annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems, doc: doc)
 
-            let (ip, mem, clock) = dictionaries(entries, text: text, mems: mems, clocks: parts.clocks)
+            let (ip, mem, clock) = dictionaries(entries, text: text, mems: mems, clocks: clocks)
             // The typed model is made from the entries and the XML when asked for.
             return Derived(ipDict: ip, memDict: mem, clockDict: clock, ipEntries: entries,
                            kernelStorage: metadata.map { .derived($0.root, layout) } ?? .value([]))

@@ -3,7 +3,9 @@
 
 Usage: pynq_timings.py [--runs N] FILE...     (in a venv with pynq==4.0.0; see scripts/bench-vs-pynq.sh)
 Output: one tab-separated line per file: name, what was timed, runs, median ms, minimum ms.
-  .xclbin  pynq.pl_server.xclbin_parser.XclBin(filename)
+  .xclbin  pynq.pl_server.xclbin_parser.XclBin(filename), and on a second line (name + " [bytes]")
+           XclBin(xclbin_data=bytearray(data)): the file's bytes already in memory, as swift-pynq's
+           benchmark gets them (reading the file costs pynq a few microseconds)
   .hwh     pynqmetadata Metadata(input=hwh) -> RuntimeMetadataParser (pynq >= 3's Overlay path);
            a file where it fails (a partial/DFX hwh) is reported as "fails" with the error
   .bit     pynq.pl_server.embedded_device.parse_bit_header(bytes)
@@ -40,6 +42,9 @@ def main(argv):
         path = Path(arg)
         ext = path.suffix.lower()
         if ext == ".xclbin":
+            data = path.read_bytes()
+            med, low = timed(lambda: XclBin(xclbin_data=bytearray(data)), runs)
+            print(f"{path.name} [bytes]\tXclBin(xclbin_data=bytes)\t{runs}\t{med:.4f}\t{low:.4f}", flush=True)
             what, fn = "XclBin(filename)", lambda: XclBin(str(path))
         elif ext == ".hwh":
             what, fn = "RuntimeMetadataParser(Metadata(hwh))", lambda: RuntimeMetadataParser(Metadata(input=path))

@@ -52,12 +52,15 @@ print(f"| {'file':58s} | {'pynq (what)':37s} | {'pynq med':>9s} | {'ours med':>9
       f"| {'pynq min':>9s} | {'ours min':>9s} | {'ratio':>6s} | {'ours XML':>9s} |")
 print("|" + "|".join("-" * (w + 2) for w in (58, 37, 9, 9, 6, 9, 9, 6, 9)) + "|")
 for name in sorted(set(pynq) | set(ours)):
+    # "FILE [bytes]" is pynq given the file's bytes in memory, as ours is: compared with ours on FILE.
+    file = name.split(" [")[0]
     p = pynq.get(name, [name, "-", "0", "-", "-"])
-    o = ours.get(name, [name, "-", "0", "fails", "fails"])
-    x = xml.get(name, [name, "-", "0", "", ""])
+    o = ours.get(file, [file, "-", "0", "fails", "fails"])
+    x = xml.get(file, [file, "-", "0", "", ""])
     print(f"| {name:58s} | {p[1]:37s} | {p[3]:>9s} | {o[3]:>9s} | {ratio(p[3], o[3]):>6s} "
           f"| {p[4]:>9s} | {o[4]:>9s} | {ratio(p[4], o[4]):>6s} | {x[4]:>9s} |")
-print("(ours XML: minimum time of the XML parse alone, part of ours)")
+print("(ours XML: minimum time of the XML parse alone, part of ours; FILE [bytes]: pynq's XclBin given the")
+print(" file's bytes, as ours is given them, against ours on FILE)")
 PY
 
 hwh="$files_dir/zcu104_base.hwh"

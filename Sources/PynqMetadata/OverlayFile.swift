@@ -7,32 +7,58 @@ public struct OverlayFile: Sendable {
     public let name: String
     public let kind: OverlayFileKind
     /// What `pynq inspect FILE --json` prints: pynq's dictionaries for this file (see `compare.py`).
-    public let inspectJSON: MetaValue
-    /// The design the file describes (xclbin and HWH files).
-    public let overlay: OverlayDescription?
+    /// Assembled from the reader's result on each access.
+    public var inspectJSON: MetaValue {
+        switch content {
+        case .xclbin(let x): return x.inspectJSON()
+        case .hwh(let h): return h.inspectJSON()
+        case .bit(let b): return b.inspectJSON()
+        }
+    }
+    /// The design the file describes (xclbin and HWH files). Its typed model is made on each access from
+    /// the reader's result: keep the value rather than asking again.
+    public var overlay: OverlayDescription? {
+        switch content {
+        case .xclbin(let x): return x.overlayDescription()
+        case .hwh(let h): return h.overlayDescription()
+        case .bit: return nil
+        }
+    }
     /// The bitstream's header and payload (`.bit` files).
-    public let bitstream: BitFile?
+    public var bitstream: BitFile? {
+        if case .bit(let b) = content { return b } else { return nil }
+    }
+    /// The parsed xclbin (`.xclbin` files).
+    public var xclbin: XclbinFile? {
+        if case .xclbin(let x) = content { return x } else { return nil }
+    }
+    /// The parsed hardware hand-off (`.hwh` files).
+    public var hwh: HWHFile? {
+        if case .hwh(let h) = content { return h } else { return nil }
+    }
+
+    /// What the format's reader returned.
+    enum Content: Sendable {
+        case xclbin(XclbinFile)
+        case hwh(HWHFile)
+        case bit(BitFile)
+    }
+    let content: Content
 
     /// Reads an overlay file from its bytes. The kind comes from `name`'s extension and must agree with
-    /// the content; without a known extension it comes from the content alone.
+    /// the content; without a known extension it comes from the content alone. Every dictionary pynq
+    /// makes for the file is made here; `inspectJSON` and `overlay` assemble views of them.
     /// - Throws: `MetadataError` — `.badMagic` when the content is no known format or disagrees with the
     ///   extension, or whatever the format's reader throws.
     public static func read(bytes: [UInt8], name: String) throws -> OverlayFile {
         let kind = try detectKind(bytes: bytes, name: name)
         switch kind {
         case .bit:
-            let bit = try Bitstream.read(bytes: bytes, source: name)
-            return OverlayFile(name: name, kind: kind, inspectJSON: bit.inspectJSON(), overlay: nil, bitstream: bit)
+            return OverlayFile(name: name, kind: kind, content: .bit(try Bitstream.read(bytes: bytes, source: name)))
         case .xclbin:
-            let xclbin = try Xclbin.read(bytes: bytes, source: name)
-            return OverlayFile(
-                name: name, kind: kind, inspectJSON: xclbin.inspectJSON(), overlay: xclbin.overlayDescription(),
-                bitstream: nil)
+            return OverlayFile(name: name, kind: kind, content: .xclbin(try Xclbin.read(bytes: bytes, source: name)))
         case .hwh:
-            let hwh = try HWH.read(bytes: bytes, source: name)
-            return OverlayFile(
-                name: name, kind: kind, inspectJSON: hwh.inspectJSON(), overlay: hwh.overlayDescription(),
-                bitstream: nil)
+            return OverlayFile(name: name, kind: kind, content: .hwh(try HWH.read(bytes: bytes, source: name)))
         }
     }
 

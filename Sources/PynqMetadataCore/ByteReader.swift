@@ -17,16 +17,21 @@ public struct ByteReader: Sendable {
     }
 
     /// A reader over `[offset, offset + length)` of `bytes`, checked against the buffer.
+    @inlinable
     public init(_ bytes: [UInt8], offset: Int, length: Int, part: String) throws {
         guard offset >= 0, length >= 0, offset <= bytes.count, length <= bytes.count - offset else {
-            throw MetadataError(
-                .badField, part: part, offset: offset,
-                reason: "\(length) bytes at offset \(offset) run past the end of the \(bytes.count)-byte file")
+            throw Self.pastTheEnd(bytes.count, offset: offset, length: length, part: part)
         }
         self.bytes = bytes
         self.base = offset
         self.count = length
         self.part = part
+    }
+
+    @usableFromInline
+    static func pastTheEnd(_ fileSize: Int, offset: Int, length: Int, part: String) -> MetadataError {
+        MetadataError(.badField, part: part, offset: offset,
+                      reason: "\(length) bytes at offset \(offset) run past the end of the \(fileSize)-byte file")
     }
 
     /// Throws unless `size` bytes at `offset` are inside the window. Inlined into the readers of other
@@ -63,6 +68,7 @@ public struct ByteReader: Sendable {
         return v
     }
 
+    @inlinable
     public func u8(_ offset: Int) throws -> UInt8 { try check(offset, 1); return bytes[base + offset] }
     public func u16(_ offset: Int) throws -> UInt16 { try loadLE(UInt16.self, offset) }
     public func u32(_ offset: Int) throws -> UInt32 { try loadLE(UInt32.self, offset) }

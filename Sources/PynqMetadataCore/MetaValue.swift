@@ -2,6 +2,11 @@ import OrderedCollections
 
 /// A value in one of pynq's metadata dictionaries (`ip_dict`, `mem_dict`, …): the JSON-like shape that
 /// the Python `pynq` builds, with key order preserved as pynq inserts it.
+///
+/// A dictionary or list is either `.dict` / `.list` (each its own collection) or `.table` (a container in
+/// the flat storage a reader makes for a whole file: see `MetaTable`). The two spellings are
+/// interchangeable: subscripts, `keys`, `dictValue`, `listValue`, `==`, hashing and `jsonString` give the
+/// same results for both; setting a member of a `.table` turns it into a `.dict`.
 public enum MetaValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -10,14 +15,23 @@ public enum MetaValue: Sendable, Hashable {
     case string(String)
     case list([MetaValue])
     case dict(OrderedDictionary<String, MetaValue>)
+    /// A dictionary or list in a reader's flat storage.
+    case table(MetaTable)
 
     /// An empty dictionary.
     public static var emptyDict: MetaValue { .dict(OrderedDictionary()) }
 
     /// The member `key` of a dictionary value, or `nil` (also for non-dictionaries).
     public subscript(key: String) -> MetaValue? {
-        get { if case .dict(let d) = self { return d[key] } else { return nil } }
+        get {
+            switch self {
+            case .dict(let d): return d[key]
+            case .table(let t): return t[key]
+            default: return nil
+            }
+        }
         set {
+            if case .table(let t) = self, let d = t.dictionary { self = .dict(d) }
             guard case .dict(var d) = self else { return }
             self = .null
             d[key] = newValue
@@ -35,12 +49,86 @@ public enum MetaValue: Sendable, Hashable {
         default: return nil
         }
     }
-    public var listValue: [MetaValue]? { if case .list(let l) = self { return l } else { return nil } }
+    /// The items of a list value (a `.table` list's nested containers stay tables).
+    public var listValue: [MetaValue]? {
+        switch self {
+        case .list(let l): return l
+        case .table(let t) where t.isList: return t.values
+        default: return nil
+        }
+    }
+    /// The entries of a dictionary value (a `.table` dictionary's nested containers stay tables).
     public var dictValue: OrderedDictionary<String, MetaValue>? {
-        if case .dict(let d) = self { return d } else { return nil }
+        switch self {
+        case .dict(let d): return d
+        case .table(let t): return t.dictionary
+        default: return nil
+        }
     }
     /// The keys of a dictionary value, in order (empty for other values).
-    public var keys: [String] { dictValue.map { Array($0.keys) } ?? [] }
+    public var keys: [String] {
+        switch self {
+        case .dict(let d): return Array(d.keys)
+        case .table(let t): return t.keys
+        default: return []
+        }
+    }
+
+    /// This value with `.table` containers at the top level spelled as `.dict` or `.list` (their members
+    /// may still be tables); other values as they are.
+    var untabled: MetaValue {
+        guard case .table(let t) = self else { return self }
+        return t.isList ? .list(t.values) : .dict(t.dictionary ?? [:])
+    }
+
+    /// The same value with every container spelled `.dict` or `.list`, at every depth.
+    public var withoutTables: MetaValue {
+        switch self {
+        case .list(let items): return .list(items.map(\.withoutTables))
+        case .dict(let d): return .dict(d.mapValues(\.withoutTables))
+        case .table: return untabled.withoutTables
+        default: return self
+        }
+    }
+}
+
+extension MetaValue {
+    /// Equal values: the same scalar, or containers with the same members in the same order (`.table`
+    /// and `.dict` / `.list` alike).
+    public static func == (a: MetaValue, b: MetaValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.int(x), .int(y)): return x == y
+        case let (.double(x), .double(y)): return x == y
+        case let (.string(x), .string(y)): return x == y
+        case let (.list(x), .list(y)): return x == y
+        case let (.dict(x), .dict(y)): return x == y
+        case (.table, _), (_, .table): return a.untabled.isSameContainer(as: b.untabled)
+        default: return false
+        }
+    }
+
+    private func isSameContainer(as other: MetaValue) -> Bool {
+        switch (self, other) {
+        case let (.list(x), .list(y)): return x == y
+        case let (.dict(x), .dict(y)): return x == y
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch untabled {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(1); hasher.combine(b)
+        case .int(let i): hasher.combine(2); hasher.combine(i)
+        case .double(let d): hasher.combine(3); hasher.combine(d)
+        case .string(let s): hasher.combine(4); hasher.combine(s)
+        case .list(let l): hasher.combine(5); hasher.combine(l)
+        case .dict(let d): hasher.combine(6); hasher.combine(d)
+        case .table: preconditionFailure("untabled has no tables at the top level")
+        }
+    }
 }
 
 extension MetaValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
@@ -85,28 +173,38 @@ extension MetaValue {
         case .list(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                Self.newline(&out, indent: indent, level: level + 1)
-                item.writeJSON(into: &out, indent: indent, level: level + 1)
-            }
+            var first = true
+            for item in items { Self.writeJSONMember(nil, item, first: &first, into: &out, indent: indent, level: level) }
             Self.newline(&out, indent: indent, level: level)
             out += "]"
         case .dict(let d):
             if d.isEmpty { out += "{}"; return }
             out += "{"
             var first = true
-            for (k, v) in d {
-                if !first { out += "," }
-                first = false
-                Self.newline(&out, indent: indent, level: level + 1)
-                Self.writeJSONString(k, into: &out)
-                out += indent == nil ? ":" : ": "
-                v.writeJSON(into: &out, indent: indent, level: level + 1)
-            }
+            for (k, v) in d { Self.writeJSONMember(k, v, first: &first, into: &out, indent: indent, level: level) }
             Self.newline(&out, indent: indent, level: level)
             out += "}"
+        case .table(let t):
+            if t.isEmpty { out += t.isList ? "[]" : "{}"; return }
+            out += t.isList ? "[" : "{"
+            var first = true
+            t.forEach { k, v in Self.writeJSONMember(k, v, first: &first, into: &out, indent: indent, level: level) }
+            Self.newline(&out, indent: indent, level: level)
+            out += t.isList ? "]" : "}"
         }
+    }
+
+    /// One member of a container: `key: value` (a dictionary's) or `value` (a list's, `key` nil).
+    private static func writeJSONMember(_ key: String?, _ value: MetaValue, first: inout Bool, into out: inout String,
+                                        indent: Int?, level: Int) {
+        if !first { out += "," }
+        first = false
+        newline(&out, indent: indent, level: level + 1)
+        if let key {
+            writeJSONString(key, into: &out)
+            out += indent == nil ? ":" : ": "
+        }
+        value.writeJSON(into: &out, indent: indent, level: level + 1)
     }
 
     private static func newline(_ out: inout String, indent: Int?, level: Int) {

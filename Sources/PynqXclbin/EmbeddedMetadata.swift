@@ -109,11 +109,12 @@ public struct EmbeddedMetadata: Sendable, Hashable {
     }
 
     /// The XML document of an EMBEDDED_METADATA section, or an error naming `part`.
-    static func document(_ bytes: [UInt8], part: String) throws -> XMLDocument {
+    /// `part` names the section in errors; it is made only when one is thrown.
+    static func document(_ bytes: [UInt8], part: @autoclosure () -> String) throws -> XMLDocument {
         do {
-            return try XMLDocument(bytes: bytes, source: part)
+            return try XMLDocument(bytes: bytes, source: "EMBEDDED_METADATA")
         } catch {
-            throw MetadataError(.badText, part: part, offset: error.offset,
+            throw MetadataError(.badText, part: part(), offset: error.offset,
                                 reason: "the embedded XML metadata is not readable: \(error.reason)")
         }
     }

@@ -13,49 +13,96 @@ import PynqXML
 /// above 9, clock types above 3) this names the type `UNKNOWN(n)` instead, so that files XRT accepts
 /// stay readable.
 enum PynqDictionaries {
-    /// `metadata`: the root element of EMBEDDED_METADATA's XML, if the file has one.
-    static func derive(into file: inout XclbinFile, metadata: XMLElement?) throws {
-        let uuid = file.uuidHex
-        let layout = file.ipLayout ?? []
-        let xmlKernels = metadata.map(KernelSpans.kernels(of:)) ?? []
-        var entries: [IPEntry]
-        do {
-            // Errors name the bare source; the section's name is added only when one is thrown.
-            entries = metadata == nil ? [] : try metadata!.withDocumentBytes { doc in
-                try ipEntries(xmlKernels, doc: doc, uuid: uuid, part: file.source)
-            }
-        } catch var error as MetadataError {
-            if error.part == file.source { error.part = file.source + ": xclbin section EMBEDDED_METADATA" }
-            throw error
-        }
+    /// What `derive` makes for a file.
+    struct Derived {
+        var ipDict, memDict, clockDict: MetaValue
+        var ipEntries: [IPEntry]
+        var kernelStorage: XclbinFile.KernelStorage
+    }
 
-        // Memories and connections.
-        let mems = file.effectiveMemTopology
-        let connections = file.effectiveConnectivity
-        var resolved: [Int] = []  // memory index of each connection, after Python's negative wrap
+    /// The parsed sections `derive` works from.
+    struct Sections {
+        var source: String
+        var uuidHex: String
+        var ipLayout: [IPLayoutEntry]?
+        /// MEM_TOPOLOGY, else GROUP_TOPOLOGY.
+        var mems: [MemoryTopologyEntry]
+        /// CONNECTIVITY, else GROUP_CONNECTIVITY (`groupOnly`).
+        var connections: [Connection]
+        var groupOnly: Bool
+        var clocks: [ClockFrequencyEntry]
+    }
+
+    /// pynq's dictionaries, and what the typed model is made from. `metadata`: the root element of
+    /// EMBEDDED_METADATA's XML and the XML's bytes, if the file has it.
+    static func derive(_ parts: Sections, metadata: (root: XMLElement, bytes: [UInt8])?) throws -> Derived {
+        let uuid = parts.uuidHex, source = parts.source, groupOnly = parts.groupOnly
+        let layout = parts.ipLayout ?? [], mems = parts.mems, connections = parts.connections, clocks = parts.clocks
+        let text = metadata?.bytes ?? []
+        return try text.withUnsafeBufferPointer { doc in
+            var entries: [IPEntry] = []
+            if let root = metadata?.root {
+                do {
+                    // Errors name the bare source; the section's name is added only when one is thrown.
+                    entries = try ipEntries(KernelSpans.kernels(of: root), doc: doc, uuid: uuid, part: source)
+                } catch var error as MetadataError {
+                    if error.part == source { error.part = source + ": xclbin section EMBEDDED_METADATA" }
+                    throw error
+                }
+            }
+            let resolved = try resolvedMemories(
+                connections, memoryCount: mems.count,
+                part: "\(source): xclbin section \(groupOnly ? "GROUP_CONNECTIVITY" : "CONNECTIVITY")")
+            // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
+            entries.sort { $0.name.precedes($1.name, in: doc) }
+            annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems, doc: doc)
+
+            let (ip, mem, clock) = dictionaries(entries, text: text, mems: mems, clocks: clocks)
+            // The typed model is made from the entries and the XML when asked for.
+            return Derived(ipDict: ip, memDict: mem, clockDict: clock, ipEntries: entries,
+                           kernelStorage: metadata.map { .derived($0.root, layout) } ?? .value([]))
+        }
+    }
+
+    /// The memory index of each connection, after Python's negative wrap.
+    /// - Throws: `MetadataError` naming the connection when its memory does not exist.
+    static func resolvedMemories(_ connections: [Connection], memoryCount: Int, part: @autoclosure () -> String) throws
+        -> [Int]
+    {
+        var resolved: [Int] = []
         resolved.reserveCapacity(connections.count)
         for (i, c) in connections.enumerated() {
             var m = c.memoryIndex
-            if m < 0 { m += mems.count }
-            guard m >= 0, m < mems.count else {
-                let kind = file.connectivity != nil ? "CONNECTIVITY" : "GROUP_CONNECTIVITY"
+            if m < 0 { m += memoryCount }
+            guard m >= 0, m < memoryCount else {
                 throw MetadataError(
-                    .badField, part: "\(file.source): xclbin section \(kind)",
+                    .badField, part: part(),
                     offset: Layout.connectionArray + i * Layout.connectionSize + 8,
-                    reason: "connection \(i) names memory \(c.memoryIndex) but the memory topology has \(mems.count) entries")
+                    reason: "connection \(i) names memory \(c.memoryIndex) but the memory topology has \(memoryCount) entries")
             }
             resolved.append(m)
         }
-        // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
-        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems)
+        return resolved
+    }
 
-        file.ipDict = ipDictValue(entries)
-        file.memDict = memDictValue(mems)
-        file.clockDict = clockDictValue(file.clockFrequencies ?? [])
-
-        // Typed model (the kernels are made when asked for).
-        file.kernelStorage = metadata.map { .derived($0, layout) } ?? .value([])
+    /// The typed memories and stream connections of `file` (its memory topology, with each stream's
+    /// endpoints from CONNECTIVITY and EMBEDDED_METADATA). Connections to memories that do not exist are
+    /// left out (`read` refuses them; only a file changed since can have them).
+    static func memoriesAndStreams(of file: XclbinFile) -> (memories: [MemoryBank], streams: [StreamConnection]) {
+        let mems = file.effectiveMemTopology
+        let layout = file.ipLayout ?? []
+        var connections = file.effectiveConnectivity
+        var resolved: [Int] = []
+        resolved.reserveCapacity(connections.count)
+        connections.removeAll { c in
+            let m = c.memoryIndex < 0 ? c.memoryIndex + mems.count : c.memoryIndex
+            guard m >= 0, m < mems.count else { return true }
+            resolved.append(m)
+            return false
+        }
+        let root: XMLElement?
+        if case .xml(let r) = file.metadataStorage { root = r } else { root = nil }
+        let xmlKernels = root.map(KernelSpans.kernels(of:)) ?? []
         var memories: [MemoryBank] = []
         var streams: [StreamConnection] = []
         memories.reserveCapacity(mems.count)
@@ -64,7 +111,7 @@ enum PynqDictionaries {
             if m.isStreamConnection {
                 var s = StreamConnection(index: i, tag: m.tag, used: m.used != 0, source: nil, sink: nil,
                                          routeID: m.sizeKBOrRouteID, flowID: m.baseAddressOrFlowID)
-                metadata?.withDocumentBytes { doc in
+                root?.withDocumentBytes { doc in
                     if kernelNames.count != xmlKernels.count { kernelNames = xmlKernels.map { $0.name?.string(in: doc) } }
                     endpoints(of: i, kernels: xmlKernels, names: kernelNames, doc: doc, layout: layout,
                               connections: connections, resolved: resolved, into: &s)
@@ -77,455 +124,16 @@ enum PynqDictionaries {
                     size: UInt64(bitPattern: m.sizeKBOrRouteID) &* 1024))
             }
         }
-        file.memories = memories
-        file.streams = streams
-        file.clocks = (file.clockFrequencies ?? []).enumerated().map { i, c in
+        return (memories, streams)
+    }
+
+    /// The typed clocks of CLOCK_FREQ_TOPOLOGY, in its order.
+    static func clocks(_ entries: [ClockFrequencyEntry]) -> [PynqMetadataCore.Clock] {
+        entries.enumerated().map { i, c in
             PynqMetadataCore.Clock(index: i, name: c.name, frequencyMHz: Double(c.frequencyMHz),
-                  kind: PynqMetadataCore.Clock.Kind(rawValue: Int(c.type)) ?? .unused)
-        }
-        file.ips = entries.map(\.ipBlock)
-    }
-
-    // MARK: ip_dict entries
-
-    struct RegisterEntry {
-        var name: String
-        var isControl: Bool
-        var offset: Int
-        var size: Int
-        var hostSize: Int
-        var type: String
-        var id: Int?
-        /// The memory of the argument's last connection (pynq's `memory`).
-        var memory: String? = nil
-        /// Every connected memory in connection order, when there are two or more (pynq's `MBG`).
-        var memoryGroup: [String] = []
-    }
-
-    struct StreamEntry {
-        var name: String
-        var id: Int?
-        var type: String?
-        var direction: String
-        var streamTag: String?
-    }
-
-    struct IPEntry {
-        var name: String
-        var physAddr: Int
-        var addrRange: Int
-        var type: String
-        var controlProtocol: String
-        var registers: [RegisterEntry]
-        var streams: [StreamEntry]
-        var uuid: String
-        var cuName: String
-        var cuIndex = 0
-        var index: Int?
-
-        var ipBlock: IPBlock {
-            var streamPorts: [String: IPBlock.StreamPort] = [:]
-            for s in streams { streamPorts[s.name] = .init(streamTag: s.streamTag, direction: s.direction) }
-            return IPBlock(
-                name: name, type: type, baseAddress: UInt64(bitPattern: Int64(physAddr)),
-                addressRange: UInt64(bitPattern: Int64(addrRange)),
-                registers: registers.map { r in
-                    r.isControl
-                        ? Register(name: r.name, offset: 0, sizeInBits: 32, access: .readWrite,
-                                   description: "OpenCL Control Register", type: r.type,
-                                   fields: controlFields(chain: controlProtocol == "ap_ctrl_chain"))
-                        : Register(name: r.name, offset: r.offset, sizeInBits: r.size,
-                                   access: RegisterAccess(rawValue: "read-write;"),
-                                   description: "OpenCL Argument Register", type: r.type, argumentIndex: r.id,
-                                   memory: r.memory)
-                },
-                controlProtocol: ControlProtocol(rawValue: controlProtocol), cuName: cuName, cuIndex: cuIndex,
-                ipLayoutIndex: index, streams: streamPorts)
+                                   kind: PynqMetadataCore.Clock.Kind(rawValue: Int(c.type)) ?? .unused)
         }
     }
-
-    /// Error messages are made only when thrown (`what` is an autoclosure): reading stays allocation-light.
-    private static func missing(_ attr: String, of what: @autoclosure () -> String, at offset: Int,
-                                part: String) -> MetadataError {
-        MetadataError(.badField, part: part, offset: offset,
-                      reason: "\(what()) has no '\(attr)' attribute; pynq needs it")
-    }
-
-    private static func number(_ text: String?, _ attr: String, of what: @autoclosure () -> String, at offset: Int,
-                               part: String,
-                               autoBase: Bool = true) throws -> Int {
-        guard let text else { throw missing(attr, of: what(), at: offset, part: part) }
-        guard let v = autoBase ? PythonNumbers.int(text, base: 0) : PythonNumbers.int(text) else {
-            throw MetadataError(.badField, part: part, offset: offset,
-                                reason: "\(what()) has \(attr)=\"\(text)\", which is not a number that fits in 64 bits")
-        }
-        return v
-    }
-
-    /// `_xclxml_to_ip_dict`: one entry per instance with a numeric control address, in insertion order.
-    /// `doc` holds the bytes the kernels' spans point into.
-    static func ipEntries(_ kernels: [KernelSpans], doc: UnsafeBufferPointer<UInt8>, uuid: String,
-                          part: String) throws -> [IPEntry] {
-        func text(_ span: XMLSpan) -> String { span.string(in: doc) }
-        func number(_ span: XMLSpan?, _ attr: String, of what: @autoclosure () -> String, at offset: Int,
-                    autoBase: Bool = true) throws -> Int {
-            guard let span else { throw missing(attr, of: what(), at: offset, part: part) }
-            let base = autoBase ? 0 : 10
-            let value = span.hasReferences
-                ? PythonNumbers.int(text(span), base: base) : PythonNumbers.int(utf8: span.bytes(in: doc), base: base)
-            guard let value else {
-                throw MetadataError(.badField, part: part, offset: offset,
-                                    reason: "\(what()) has \(attr)=\"\(text(span))\", which is not a number that fits in 64 bits")
-            }
-            return value
-        }
-        func `is`(_ span: XMLSpan?, _ value: StaticString) -> Bool { span?.equals(value, in: doc) ?? false }
-
-        var entries: [IPEntry] = []
-        for k in kernels {
-            func kname() -> String { "kernel \(k.name.map { "'\(text($0))'" } ?? "(unnamed)")" }
-            let proto = k.hwControlProtocol.map(text) ?? "s_axilite"
-            // Ports by mode; a later port with the same name replaces an earlier one, as in a Python dict.
-            var slaves: [(name: XMLSpan, port: KernelSpans.Port)] = []
-            var readOnly: [XMLSpan] = []
-            var writeOnly: [XMLSpan] = []
-            for p in k.ports where `is`(p.mode, "slave") {
-                guard let n = p.name else { throw missing("name", of: "a slave port of \(kname())", at: p.xmlOffset, part: part) }
-                if let i = slaves.firstIndex(where: { $0.name.sameText(as: n, in: doc) }) { slaves[i].port = p } else {
-                    slaves.append((n, p))
-                }
-            }
-            if slaves.isEmpty { continue }
-            for p in k.ports {
-                let readOnlyPort = `is`(p.mode, "read_only"), writeOnlyPort = !readOnlyPort && `is`(p.mode, "write_only")
-                guard readOnlyPort || writeOnlyPort || `is`(p.mode, "master") else { continue }
-                guard let n = p.name else { throw missing("name", of: "a port of \(kname())", at: p.xmlOffset, part: part) }
-                if readOnlyPort { readOnly.append(n) } else if writeOnlyPort { writeOnly.append(n) }
-            }
-            var addrSize = Int.min
-            for (n, p) in slaves {
-                addrSize = max(addrSize, try number(p.range, "range", of: "port '\(text(n))' of \(kname())", at: p.xmlOffset))
-            }
-
-            var registers: [RegisterEntry] = []
-            registers.reserveCapacity(k.args.count + 1)
-            if proto != "ap_ctrl_none" && proto != "user_managed" {
-                registers.append(RegisterEntry(name: "CTRL", isControl: true, offset: 0, size: 4, hostSize: 0,
-                                               type: "unsigned int", id: nil))
-            }
-            var streams: [StreamEntry] = []
-            for a in k.args {
-                func what() -> String { "argument \(a.name.map { "'\(text($0))'" } ?? "(unnamed)") of \(kname())" }
-                let q = try number(a.addressQualifier, "addressQualifier", of: what(), at: a.xmlOffset)
-                if q & 0x4 == 0 {
-                    guard let nameSpan = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
-                    let offset = try number(a.offset, "offset", of: what(), at: a.xmlOffset)
-                    let size = try number(a.size, "size", of: what(), at: a.xmlOffset)
-                    let (bits, overflow) = size.multipliedReportingOverflow(by: 8)
-                    if overflow {
-                        throw MetadataError(.badField, part: part, offset: a.xmlOffset, reason: "\(what()) has an impossible size \(size)")
-                    }
-                    let hostSize = try number(a.hostSize, "hostSize", of: what(), at: a.xmlOffset)
-                    guard let type = a.type else { throw missing("type", of: what(), at: a.xmlOffset, part: part) }
-                    let id = try number(a.id, "id", of: what(), at: a.xmlOffset, autoBase: false)
-                    let name = text(nameSpan)
-                    let r = RegisterEntry(name: name, isControl: false, offset: offset, size: bits, hostSize: hostSize,
-                                          type: text(type), id: id)
-                    if let i = registers.firstIndex(where: { $0.name == name }) { registers[i] = r } else { registers.append(r) }
-                } else {
-                    guard let port = a.port else { throw missing("port", of: what(), at: a.xmlOffset, part: part) }
-                    let direction: String
-                    if readOnly.contains(where: { $0.sameText(as: port, in: doc) }) { direction = "input" } else if
-                        writeOnly.contains(where: { $0.sameText(as: port, in: doc) }) {
-                        direction = "output"
-                    } else {
-                        throw MetadataError(
-                            .badField, part: part, offset: a.xmlOffset,
-                            reason: "stream \(what()) uses port '\(text(port))', which is neither read_only nor write_only; its direction cannot be determined")
-                    }
-                    var id: Int? = nil
-                    if let sid = a.id, sid.length > 0 {
-                        id = try number(sid, "id", of: what(), at: a.xmlOffset, autoBase: false)
-                    }
-                    guard let nameSpan = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
-                    let name = text(nameSpan)
-                    let s = StreamEntry(name: name, id: id, type: a.type.map(text), direction: direction)
-                    if let i = streams.firstIndex(where: { $0.name == name }) { streams[i] = s } else { streams.append(s) }
-                }
-            }
-            for inst in k.instances {
-                func what() -> String { "instance \(inst.name.map { "'\(text($0))'" } ?? "(unnamed)") of \(kname())" }
-                guard inst.hasAddrRemap else { throw missing("addrRemap", of: what(), at: inst.xmlOffset, part: part) }
-                guard let baseText = inst.base else { throw missing("base", of: "the addrRemap of \(what())", at: inst.xmlOffset, part: part) }
-                // pynq skips instances whose base address is not a number (free-running kernels).
-                let base = baseText.hasReferences
-                    ? PythonNumbers.int(text(baseText), base: 0) : PythonNumbers.int(utf8: baseText.bytes(in: doc), base: 0)
-                guard let phys = base else { continue }
-                guard let nameSpan = inst.name else { throw missing("name", of: what(), at: inst.xmlOffset, part: part) }
-                guard let vlnv = k.vlnv else { throw missing("vlnv", of: kname(), at: k.xmlOffset, part: part) }
-                guard let kernelName = k.name else { throw missing("name", of: kname(), at: k.xmlOffset, part: part) }
-                let name = text(nameSpan)
-                let e = IPEntry(name: name, physAddr: phys, addrRange: addrSize, type: text(vlnv), controlProtocol: proto,
-                                registers: registers, streams: streams, uuid: uuid, cuName: text(kernelName) + ":" + name)
-                // Instance names are few: a linear search, no hashing.
-                if let i = entries.firstIndex(where: { $0.name == name }) { entries[i] = e } else { entries.append(e) }
-            }
-        }
-        // cu_index: order of physical addresses (stable).
-        let order = entries.indices.sorted { (entries[$0].physAddr, $0) < (entries[$1].physAddr, $1) }
-        for (cu, i) in order.enumerated() { entries[i].cuIndex = cu }
-        return entries
-    }
-
-    /// `_add_argument_memory`: `index`, register `memory`/`MBG` and stream `stream_id` from the IP layout
-    /// and the connectivity. `entries` are sorted by name (UTF-8 order) and their names are unique.
-    /// Sorted arrays and binary searches instead of hash tables: no string hashing.
-    static func annotate(_ entries: inout [IPEntry], layout: [IPLayoutEntry], connections: [Connection],
-                         resolved: [Int], mems: [MemoryTopologyEntry]) {
-        // Connections ordered by (IP, argument), keeping file order within a pair.
-        let order = connections.indices.sorted {
-            let a = connections[$0], b = connections[$1]
-            return (a.ipLayoutIndex, a.argumentIndex, $0) < (b.ipLayoutIndex, b.argumentIndex, $1)
-        }
-        /// The positions in `order` of the connections of argument `arg` of IP `ip` (in file order).
-        func connectionsOf(ip: Int, arg: Int) -> Range<Int> {
-            var low = 0, high = order.count
-            while low < high {
-                let mid = (low + high) / 2
-                let c = connections[order[mid]]
-                if (c.ipLayoutIndex, c.argumentIndex) < (ip, arg) { low = mid + 1 } else { high = mid }
-            }
-            var end = low
-            while end < order.count, connections[order[end]].ipLayoutIndex == ip,
-                  connections[order[end]].argumentIndex == arg { end += 1 }
-            return low..<end
-        }
-        func tag(_ position: Int) -> String { mems[resolved[order[position]]].tag }
-        func entry(named name: String) -> Int? {
-            var low = 0, high = entries.count
-            while low < high {
-                let mid = (low + high) / 2
-                if entries[mid].name.utf8.lexicographicallyPrecedes(name.utf8) { low = mid + 1 } else { high = mid }
-            }
-            return low < entries.count && entries[low].name == name ? low : nil
-        }
-        for (ipIndex, ip) in layout.enumerated() where ip.type == IPLayoutEntry.kernelType {
-            guard let i = entry(named: ip.instanceName) else { continue }
-            entries[i].index = ipIndex
-            for r in entries[i].registers.indices {
-                guard let id = entries[i].registers[r].id else { continue }
-                let found = connectionsOf(ip: ipIndex, arg: id)
-                guard let last = found.last else { continue }
-                entries[i].registers[r].memory = tag(last)
-                if found.count > 1 { entries[i].registers[r].memoryGroup = found.map(tag) }
-            }
-            for s in entries[i].streams.indices {
-                guard let id = entries[i].streams[s].id, let last = connectionsOf(ip: ipIndex, arg: id).last else {
-                    continue
-                }
-                entries[i].streams[s].streamTag = tag(last)
-            }
-        }
-    }
-
-    // MARK: MetaValue
-
-    /// A dictionary with fixed keys: copies share the keys and only the values are written, so making
-    /// one costs a single allocation.
-    struct Template {
-        let keys: ContiguousArray<String>
-        let base: OrderedDictionary<String, MetaValue>
-        init(_ keys: [String]) {
-            self.keys = ContiguousArray(keys)
-            base = OrderedDictionary(uniqueKeys: keys, values: repeatElement(MetaValue.null, count: keys.count))
-        }
-        func make(_ values: MetaValue...) -> OrderedDictionary<String, MetaValue> { make(values: values) }
-        func make(values: [MetaValue]) -> OrderedDictionary<String, MetaValue> {
-            // Up to 15 keys an ordered dictionary has no hash table: it shares the key array and takes the
-            // value array as it is (no copy of the template's values).
-            if keys.count == values.count, keys.count <= 15 {
-                return OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
-            }
-            var d = base
-            for i in values.indices { d.values[i] = values[i] }
-            return d
-        }
-    }
-
-    private static let memoryTemplate = Template(["raw_type", "used", "base_address", "size", "type", "streaming", "idx", "tag"])
-    private static let streamMemoryTemplate = Template(["raw_type", "used", "flow_id", "route_id", "type", "streaming", "idx", "tag"])
-    private static let clockTemplate = Template(["name", "frequency", "type"])
-    private static let registerKeys = ["address_offset", "access", "size", "host_size", "description", "type", "id"]
-    private static let registerTemplate = Template(registerKeys)
-    private static let registerMemoryTemplate = Template(registerKeys + ["memory"])
-    private static let registerGroupTemplate = Template(registerKeys + ["memory", "MBG"])
-    private static let streamTemplate = Template(["id", "type", "direction"])
-    private static let streamTagTemplate = Template(["id", "type", "direction", "stream_id"])
-    private static let ipKeys = [
-        "phys_addr", "addr_range", "type", "hw_control_protocol", "fullpath", "registers", "streams", "mem_id",
-        "state", "interrupts", "gpio", "xclbin_uuid", "cu_name", "cu_index",
-    ]
-    private static let ipTemplate = Template(ipKeys)
-    private static let ipIndexTemplate = Template(ipKeys + ["index"])
-    /// pynq's `_mem_types`, extended past its end as `UNKNOWN(n)` (where pynq raises).
-    private static let memoryTypeNames: [MetaValue] = (0...255).map { .string(MemoryType(rawValue: UInt8($0)).pynqName) }
-
-    private static func field(_ access: String, _ bit: Int, _ description: String) -> MetaValue {
-        .dict(["access": .string(access), "bit_offset": .int(bit), "bit_width": 1, "description": .string(description)])
-    }
-
-    private static func controlFieldValues(chain: Bool) -> OrderedDictionary<String, MetaValue> {
-        var f: OrderedDictionary<String, MetaValue> = [
-            "AP_START": field("read-write", 0, "Start the accelerator"),
-            "AP_DONE": field("read-only", 1, "Accelerator has finished - cleared on read"),
-            "AP_IDLE": field("read-only", 2, "Accelerator is idle"),
-            "AP_READY": field("read-only", 3, "Accelerator is ready to start next computation"),
-            "AUTO_RESTART": field("read-write", 7, "Restart the accelerator automatically when finished"),
-        ]
-        if chain { f["AP_CONTINUE"] = field("read-write", 4, "Invoke next iteration of kernel") }
-        return f
-    }
-
-    private static func controlRegister(chain: Bool) -> MetaValue {
-        .dict([
-            "address_offset": 0, "access": "read-write", "size": 4, "description": "OpenCL Control Register",
-            "type": "unsigned int", "id": .null, "fields": .dict(controlFieldValues(chain: chain)),
-        ])
-    }
-
-    private static let controlHS = controlRegister(chain: false)
-    private static let controlChain = controlRegister(chain: true)
-
-    static func controlFields(chain: Bool) -> [RegisterField] { chain ? controlFieldsChain : controlFieldsHS }
-    private static let controlFieldsHS = makeControlFields(chain: false)
-    private static let controlFieldsChain = makeControlFields(chain: true)
-
-    private static func makeControlFields(chain: Bool) -> [RegisterField] {
-        controlFieldValues(chain: chain).map { name, v in
-            RegisterField(name: name, bitOffset: v["bit_offset"]?.intValue ?? 0, bitWidth: 1,
-                          access: RegisterAccess(rawValue: v["access"]?.stringValue ?? ""),
-                          description: v["description"]?.stringValue ?? "")
-        }
-    }
-
-    /// `ip_dict` from entries already in pynq's (name) order.
-    static func ipDictValue(_ entries: [IPEntry]) -> MetaValue {
-        // Names are unique here (ipEntries replaced duplicates, as pynq's dictionaries do).
-        var names: [String] = []
-        var values: [MetaValue] = []
-        names.reserveCapacity(entries.count)
-        values.reserveCapacity(entries.count)
-        for e in entries {
-            var regValues: [MetaValue] = []
-            regValues.reserveCapacity(e.registers.count)
-            for r in e.registers {
-                if r.isControl {
-                    regValues.append(e.controlProtocol == "ap_ctrl_chain" ? controlChain : controlHS)
-                    continue
-                }
-                let id = r.id.map(MetaValue.int) ?? .null
-                let v: OrderedDictionary<String, MetaValue>
-                if let memory = r.memory, !r.memoryGroup.isEmpty {
-                    v = registerGroupTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
-                                                   "OpenCL Argument Register", .string(r.type), id, .string(memory),
-                                                   .list(r.memoryGroup.map(MetaValue.string)))
-                } else if let memory = r.memory {
-                    v = registerMemoryTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
-                                                    "OpenCL Argument Register", .string(r.type), id, .string(memory))
-                } else {
-                    v = registerTemplate.make(.int(r.offset), "read-write;", .int(r.size), .int(r.hostSize),
-                                              "OpenCL Argument Register", .string(r.type), id)
-                }
-                regValues.append(.dict(v))
-            }
-            let streamValues: [MetaValue] = e.streams.map { s in
-                let id = s.id.map(MetaValue.int) ?? .null, type = s.type.map(MetaValue.string) ?? .null
-                if let t = s.streamTag {
-                    return .dict(streamTagTemplate.make(id, type, .string(s.direction), .string(t)))
-                }
-                return .dict(streamTemplate.make(id, type, .string(s.direction)))
-            }
-            let regs = MetaValue.dict(OrderedDictionary(uncheckedUniqueKeys: e.registers.map(\.name), values: regValues))
-            let streams = MetaValue.dict(OrderedDictionary(uncheckedUniqueKeys: e.streams.map(\.name), values: streamValues))
-            let common: [MetaValue] = [
-                .int(e.physAddr), .int(e.addrRange), .string(e.type), .string(e.controlProtocol), .string(e.name),
-                regs, streams, .null, .null, .emptyDict, .emptyDict, .string(e.uuid), .string(e.cuName), .int(e.cuIndex),
-            ]
-            names.append(e.name)
-            if let index = e.index {
-                values.append(.dict(ipIndexTemplate.make(values: common + [.int(index)])))
-            } else {
-                values.append(.dict(ipTemplate.make(values: common)))
-            }
-        }
-        return .dict(OrderedDictionary(uncheckedUniqueKeys: names, values: values))
-    }
-
-    static func memDictValue(_ mems: [MemoryTopologyEntry]) -> MetaValue {
-        // Static constants fetched once, not once per entry (each fetch is a `swift_once` call).
-        let memoryTemplate = Self.memoryTemplate, streamMemoryTemplate = Self.streamMemoryTemplate
-        let memoryTypeNames = Self.memoryTypeNames
-        var values: [MetaValue] = []
-        values.reserveCapacity(mems.count)
-        var kernelNames: [String?] = []  // made for the first stream connection
-        for (i, m) in mems.enumerated() {
-            if m.isStreamConnection {
-                values.append(.dict(streamMemoryTemplate.make(
-                    .int(Int(m.type.rawValue)), .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
-                    .int(Int(m.sizeKBOrRouteID)), memoryTypeNames[Int(m.type.rawValue)], true, .int(i), .string(m.tag))))
-            } else {
-                let (bytes, overflow) = Int(m.sizeKBOrRouteID).multipliedReportingOverflow(by: 1024)
-                values.append(.dict(memoryTemplate.make(
-                    .int(Int(m.type.rawValue)), .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
-                    overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes),
-                    memoryTypeNames[Int(m.type.rawValue)], false, .int(i), .string(m.tag))))
-            }
-        }
-        // Tags are nearly always unique: then the keys are taken as they are (checked pairwise, for small
-        // topologies only). Otherwise a repeated tag keeps its first position and takes the last value, as
-        // in a Python dict.
-        var unique = mems.count <= 16
-        for i in mems.indices where unique {
-            for j in 0..<i where mems[j].tag == mems[i].tag { unique = false; break }
-        }
-        if unique { return .dict(OrderedDictionary(uncheckedUniqueKeys: mems.map(\.tag), values: values)) }
-        var dict = OrderedDictionary<String, MetaValue>(minimumCapacity: mems.count)
-        for (m, value) in zip(mems, values) { dict[m.tag] = value }
-        return .dict(dict)
-    }
-
-    /// pynq's clock type names; it reads `m_type` as a signed byte and indexes this list Python-style.
-    private static let clockTypes = ["UNUSED", "DATA", "KERNEL", "SYSTEM"]
-
-    static func clockDictValue(_ clocks: [ClockFrequencyEntry]) -> MetaValue {
-        let clockTemplate = Self.clockTemplate, clockKeys = Self.clockKeys, clockTypeNames = Self.clockTypeNames
-        func typeIndex(_ c: ClockFrequencyEntry) -> Int {
-            let t = Int(Int8(bitPattern: c.type))
-            return t < 0 && t >= -clockTypes.count ? t + clockTypes.count : t
-        }
-        // Keys are "clock0", "clock1", … in order, so they are unique: no hashing, no dictionary growth.
-        var keys: [String] = []
-        var values: [MetaValue] = []
-        keys.reserveCapacity(clocks.count)
-        values.reserveCapacity(clocks.count)
-        func add(_ c: ClockFrequencyEntry, _ name: MetaValue) {
-            let n = keys.count
-            keys.append(n < clockKeys.count ? clockKeys[n] : "clock" + String(n))
-            values.append(.dict(clockTemplate.make(.string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), name)))
-        }
-        // Group by type in pynq's order; unknown types (where pynq raises) come last, by value.
-        for t in clockTypeNames.indices {
-            for c in clocks where typeIndex(c) == t { add(c, clockTypeNames[t]) }
-        }
-        if clocks.contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
-            for t in Set(clocks.map(typeIndex)).filter({ $0 < 0 || $0 >= clockTypes.count }).sorted() {
-                for c in clocks where typeIndex(c) == t { add(c, .string("UNKNOWN(\(t))")) }
-            }
-        }
-        return .dict(OrderedDictionary(uncheckedUniqueKeys: keys, values: values))
-    }
-    private static let clockTypeNames: [MetaValue] = clockTypes.map(MetaValue.string)
-    private static let clockKeys: [String] = (0..<16).map { "clock\($0)" }
 
     // MARK: typed kernels and streams
 

@@ -213,11 +213,43 @@ public struct XclbinFile: Sendable {
         }
         set { kernelStorage = .value(newValue) }
     }
-    public var memories: [MemoryBank]
-    public var streams: [StreamConnection]
-    public var clocks: [PynqMetadataCore.Clock]
-    /// The compute units that pynq lists in `ip_dict`, in its (name) order.
-    public var ips: [IPBlock]
+    /// The memory banks of the memory topology (made from it when asked for, unless set).
+    public var memories: [MemoryBank] {
+        get { typedOverrides.memories ?? PynqDictionaries.memoriesAndStreams(of: self).memories }
+        set { typedOverrides.memories = newValue }
+    }
+    /// The AXI-Stream connections of the memory topology, with their endpoints (made when asked for,
+    /// unless set).
+    public var streams: [StreamConnection] {
+        get { typedOverrides.streams ?? PynqDictionaries.memoriesAndStreams(of: self).streams }
+        set { typedOverrides.streams = newValue }
+    }
+    /// The clocks of CLOCK_FREQ_TOPOLOGY (made from it when asked for, unless set).
+    public var clocks: [PynqMetadataCore.Clock] {
+        get { typedOverrides.clocks ?? PynqDictionaries.clocks(clockFrequencies ?? []) }
+        set { typedOverrides.clocks = newValue }
+    }
+    /// The compute units that pynq lists in `ip_dict`, in its (name) order (made from the entries behind
+    /// `ipDict` when asked for, unless set).
+    public var ips: [IPBlock] {
+        get {
+            typedOverrides.ips ?? ipText.withUnsafeBufferPointer { doc in ipEntries.map { $0.ipBlock(in: doc) } }
+        }
+        set { typedOverrides.ips = newValue }
+    }
+
+    /// Typed values set by a caller; `nil` ones are derived from the sections when asked for.
+    struct TypedOverrides: Sendable {
+        var memories: [MemoryBank]?
+        var streams: [StreamConnection]?
+        var clocks: [PynqMetadataCore.Clock]?
+        var ips: [IPBlock]?
+    }
+    var typedOverrides = TypedOverrides()
+    /// pynq's `ip_dict` entries as read (sorted by name, annotated with memories), for `ips`, and the XML
+    /// their text is ranges of.
+    var ipEntries: [PynqDictionaries.IPEntry] = []
+    var ipText: [UInt8] = []
 
     /// pynq's `ip_dict`, `mem_dict` and `clock_dict`.
     public var ipDict: MetaValue
@@ -280,6 +312,7 @@ public struct XclbinFile: Sendable {
 
     /// Everything the runtime needs, with pynq's dictionaries (`ip_dict`, `mem_dict`, `clock_dict`, and
     /// the empty `gpio_dict`, `interrupt_pins`, `interrupt_controllers`, `hierarchy_dict`).
+    /// The typed model (`ips`, `memories`, `streams`, `clocks`) is made on each call: keep the result.
     public func overlayDescription() -> OverlayDescription {
         // The seven keys are hashed once per process: a copy of the template keeps its buckets, so the
         // three values are set by index.
@@ -287,9 +320,11 @@ public struct XclbinFile: Sendable {
         dictionaries.values[DictionariesTemplate.ipDict] = ipDict
         dictionaries.values[DictionariesTemplate.memDict] = memDict
         dictionaries.values[DictionariesTemplate.clockDict] = clockDict
+        let (derivedMemories, derivedStreams) = typedOverrides.memories != nil && typedOverrides.streams != nil
+            ? ([], []) : PynqDictionaries.memoriesAndStreams(of: self)
         return OverlayDescription(
-            format: .xclbin, uuid: header.uuid, ips: ips, memories: memories, streams: streams, clocks: clocks,
-            dictionaries: dictionaries)
+            format: .xclbin, uuid: header.uuid, ips: ips, memories: typedOverrides.memories ?? derivedMemories,
+            streams: typedOverrides.streams ?? derivedStreams, clocks: clocks, dictionaries: dictionaries)
     }
 }
 
@@ -308,15 +343,15 @@ private enum DictionariesTemplate {
 /// The keys of `inspectJSON()`, made once and shared.
 private let inspectKeys: [String] = ["uuid", "ip_dict", "mem_dict", "clock_dict"]
 
-private let hexDigits = Array("0123456789abcdef".utf8)
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
 /// Lowercase hex of `bytes`.
 func hexString(_ bytes: [UInt8]) -> String {
-    var out = [UInt8]()
-    out.reserveCapacity(bytes.count * 2)
-    for b in bytes {
-        out.append(hexDigits[Int(b >> 4)])
-        out.append(hexDigits[Int(b & 15)])
+    String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+        for (i, b) in bytes.enumerated() {
+            out[2 * i] = hexDigits[Int(b >> 4)]
+            out[2 * i + 1] = hexDigits[Int(b & 15)]
+        }
+        return bytes.count * 2
     }
-    return String(decoding: out, as: UTF8.self)
 }

@@ -27,27 +27,34 @@ struct XclbinReader {
             return try named(sectionPrefix + kind.name) { try parse(r) }
         }
 
-        var file = XclbinFile(
-            source: source, header: header.value, sections: sections, memories: [], streams: [],
-            clocks: [], ips: [], ipDict: .emptyDict, memDict: .emptyDict, clockDict: .emptyDict)
-        file.uuidHexCache = (header.value.uuid, header.value.uuidHex)
-        file.memTopology = try section(.memTopology, SectionParsers.memTopology)
-        file.groupTopology = try section(.groupTopology, SectionParsers.memTopology)
-        file.ipLayout = try section(.ipLayout, SectionParsers.ipLayout)
-        file.connectivity = try section(.connectivity, SectionParsers.connectivity)
-        file.groupConnectivity = try section(.groupConnectivity, SectionParsers.connectivity)
-        file.clockFrequencies = try section(.clockFreqTopology, SectionParsers.clockTopology)
-        if let r = try section(.debugIPLayout, { r in try SectionParsers.checkDebugIPLayout(r); return r }) {
-            file.debugIPStorage = .section(r)
-        }
-        var metadata: XMLElement? = nil
+        let memTopology = try section(.memTopology, SectionParsers.memTopology)
+        let groupTopology = try section(.groupTopology, SectionParsers.memTopology)
+        let ipLayout = try section(.ipLayout, SectionParsers.ipLayout)
+        let connectivity = try section(.connectivity, SectionParsers.connectivity)
+        let groupConnectivity = try section(.groupConnectivity, SectionParsers.connectivity)
+        let clockFrequencies = try section(.clockFreqTopology, SectionParsers.clockTopology)
+        let debugIP = try section(.debugIPLayout) { r in try SectionParsers.checkDebugIPLayout(r); return r }
+        var metadata: (root: XMLElement, bytes: [UInt8])? = nil
         if let (s, _) = latest(.embeddedMetadata) {
-            let root = try EmbeddedMetadata.document(Array(s.data), part: sectionPrefix + s.kind.name).root
-            file.metadataStorage = .xml(root)
-            metadata = root
+            let xml = Array(s.data)
+            metadata = (try EmbeddedMetadata.document(xml, part: sectionPrefix + s.kind.name).root, xml)
         }
-        try PynqDictionaries.derive(into: &file, metadata: metadata)
-        return file
+        let uuidHex = header.value.uuidHex
+        let derived = try PynqDictionaries.derive(
+            .init(source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology ?? [],
+                  connections: connectivity ?? groupConnectivity ?? [], groupOnly: connectivity == nil,
+                  clocks: clockFrequencies ?? []),
+            metadata: metadata)
+        // Made in one expression and returned as made (assigning to a variable first costs a copy).
+        return XclbinFile(
+            source: source, header: header.value, sections: sections, memTopology: memTopology,
+            groupTopology: groupTopology, ipLayout: ipLayout, connectivity: connectivity,
+            groupConnectivity: groupConnectivity, clockFrequencies: clockFrequencies, ipEntries: derived.ipEntries,
+            ipText: metadata?.bytes ?? [],
+            ipDict: derived.ipDict, memDict: derived.memDict, clockDict: derived.clockDict,
+            metadataStorage: metadata.map { .xml($0.root) } ?? .value(nil),
+            debugIPStorage: debugIP.map { .section($0) } ?? .value(nil), kernelStorage: derived.kernelStorage,
+            uuidHexCache: (header.value.uuid, uuidHex))
     }
 
     private var sectionPrefix: String { source + ": xclbin section " }
@@ -89,8 +96,8 @@ struct XclbinReader {
             featureROMTimeStamp: try r.le(h + 16, as: UInt64.self), versionMajor: try r.u8(h + 26),
             versionMinor: try r.u8(h + 27), versionPatch: try r.le(h + 24, as: UInt16.self),
             mode: try r.le(h + 28, as: UInt16.self), actionMask: try r.le(h + 30, as: UInt16.self),
-            featureROM: Array(try r.slice(h + 32, 16)), platformVBNV: try r.name(h + 48, 64),
-            uuid: Array(try r.slice(h + 112, 16)), debugBin: try r.name(h + 128, 16))
+            featureROM: try r.array(h + 32, 16), platformVBNV: try r.name(h + 48, 64),
+            uuid: try r.array(h + 112, 16), debugBin: try r.name(h + 128, 16))
         if value.length > UInt64(bytes.count) {
             throw MetadataError(
                 .truncated(needed: Int(clamping: value.length), available: bytes.count), part: part, offset: h,
@@ -221,6 +228,14 @@ extension ByteReader {
     func le<T: FixedWidthInteger>(_ offset: Int, as _: T.Type = T.self) throws -> T {
         try check(offset, MemoryLayout<T>.size)
         return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: base + offset, as: T.self)) }
+    }
+
+    /// `length` raw bytes at `offset` as an array of their own (one copy, no intermediate slice).
+    func array(_ offset: Int, _ length: Int) throws -> [UInt8] {
+        try check(offset, length)
+        return bytes.withUnsafeBufferPointer { buf in
+            Array(UnsafeBufferPointer(rebasing: buf[(base + offset)..<(base + offset + length)]))
+        }
     }
 
     /// `cString` without making an intermediate slice: a NUL-terminated name in a fixed-size field,

@@ -138,6 +138,41 @@ import TestSupport
         #expect(Array(xml[at..<(at + 4)]) == Array("<arg".utf8))
     }
 
+    /// Names and types written with references are decoded (in the dictionaries, their JSON and the
+    /// typed IP blocks), compare equal to the same text written plainly, and sort by their decoded text.
+    @Test func referencesInNamesAreDecodedEverywhere() throws {
+        let args = #"<arg name="a&amp;b" addressQualifier="0" id="0" port="S" size="0x4" offset="0x10" hostSize="0x4" type="int&lt;32&gt;"/>"#
+            + #"<arg name="a&#38;b" addressQualifier="0" id="1" port="S" size="0x4" offset="0x14" hostSize="0x4" type="unsigned"/>"#
+            + #"<arg name="s" addressQualifier="4" id="" port="IN" size="0x4" offset="0x0" hostSize="0x4" type="str&amp;eam"/>"#
+        let ports = #"<port name="S" mode="slave" range="0x1000"/><port name="IN" mode="read_only" range=""/>"#
+        let kernels = #"<kernel name="k&amp;" vlnv="x:y:&amp;:1.0" hwControlProtocol="ap_ctrl_&#99;hain">\#(ports)\#(args)"#
+            + #"<instance name="z&#95;1"><addrRemap base="0x2000" port="S"/></instance>"#
+            + #"<instance name="b_1"><addrRemap base="0x1000" port="S"/></instance>"#
+            + #"<instance name="z_1"><addrRemap base="0x3000" port="S"/></instance></kernel>"#
+        let f = try Xclbin.read(bytes: try Self.file([(.embeddedMetadata, Self.xml(kernels))]), source: "refs")
+        // "z&#95;1" and "z_1" are one name: the later instance replaces the earlier one, in its place.
+        #expect(f.ipDict.keys == ["b_1", "z_1"])
+        let z = try #require(f.ipDict["z_1"])
+        #expect(z["phys_addr"] == 0x3000)
+        #expect(z["fullpath"] == "z_1")
+        #expect(z["type"] == "x:y:&:1.0")
+        #expect(z["hw_control_protocol"] == "ap_ctrl_chain")
+        #expect(z["cu_name"] == "k&:z_1")
+        #expect(z["registers"]?.keys == ["CTRL", "a&b"])  // the second "a&b" replaced the first
+        #expect(z["registers"]?["a&b"]?["address_offset"] == 0x14)
+        #expect(z["registers"]?["a&b"]?["type"] == "unsigned")
+        #expect(z["registers"]?["CTRL"]?["fields"]?.keys.contains("AP_CONTINUE") == true)
+        #expect(z["streams"]?["s"]?["type"] == "str&eam")
+        #expect(f.ipDict.jsonString(indent: nil).contains(#""cu_name":"k&:z_1""#))
+        let ips = f.ips
+        #expect(ips.map(\.name) == ["b_1", "z_1"])
+        #expect(ips[1].type == "x:y:&:1.0")
+        #expect(ips[1].controlProtocol == .apCtrlChain)
+        #expect(ips[1].registers.map(\.name) == ["CTRL", "a&b"])
+        #expect(ips[1].streams["s"]?.direction == "input")
+        #expect(ips.map(\.cuIndex) == [0, 1])
+    }
+
     @Test func pythonNumbersAreAccepted() throws {
         for (text, value) in [("0x1C", 28), ("28", 28), (" 28 ", 28), ("0o34", 28), ("0b11100", 28), ("2_8", 28),
                               ("0x_1c", 28), ("+28", 28), ("000", 0), ("-4", -4)] {

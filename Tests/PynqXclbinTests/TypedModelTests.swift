@@ -4,6 +4,30 @@ import TestSupport
 
 /// The typed values the runtime uses, read from the real xclbins.
 @Suite struct XclbinTypedModelTests {
+    /// The typed values are made from the sections when asked for; a value set replaces only its own.
+    @Test func typedValuesAreDerivedUntilSet() throws {
+        var f = try Xclbin.read(bytes: try Reference.bytes("xup_aws_f1_streaming_lab.xclbin"), source: "streaming")
+        let memories = f.memories, streams = f.streams, clocks = f.clocks, ips = f.ips
+        #expect(!memories.isEmpty && !streams.isEmpty && !clocks.isEmpty && !ips.isEmpty)
+        let described = f.overlayDescription()
+        #expect(described.memories == memories && described.streams == streams)
+        #expect(described.clocks == clocks && described.ips == ips)
+
+        f.memories = [memories[1]]
+        f.clocks = []
+        #expect(f.memories == [memories[1]])
+        #expect(f.streams == streams)
+        #expect(f.clocks.isEmpty)
+        #expect(f.ips == ips)
+        let changed = f.overlayDescription()
+        #expect(changed.memories == [memories[1]] && changed.streams == streams)
+        #expect(changed.clocks.isEmpty && changed.ips == ips)
+        f.streams = []
+        f.ips = [ips[0]]
+        #expect(f.overlayDescription().streams.isEmpty && f.overlayDescription().ips == [ips[0]])
+        #expect(f.overlayDescription().memories == [memories[1]])
+    }
+
     @Test func streamingLab() throws {
         let f = try Xclbin.read(bytes: try Reference.bytes("xup_aws_f1_streaming_lab.xclbin"), source: "streaming")
         #expect(f.header.platformVBNV == "xilinx_aws-vu9p-f1_shell-v04261818_201920_2")

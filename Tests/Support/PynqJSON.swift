@@ -144,7 +144,7 @@ public enum PynqJSON {
     private static func compare(_ cand: MetaValue, _ ref: MetaValue, _ path: String, _ out: inout [String]) {
         switch ref {
         case .dict(let r):
-            guard case .dict(let c) = cand else { out.append("\(path): expected an object"); return }
+            guard let c = cand.dictValue else { out.append("\(path): expected an object"); return }
             for (k, v) in r where !ignored.contains(k) {
                 let sub = path.isEmpty ? k : path + "." + k
                 guard let cv = c[k] else { out.append("\(sub): missing"); continue }
@@ -154,7 +154,7 @@ public enum PynqJSON {
                 out.append("\(path.isEmpty ? k : path + "." + k): not in the reference")
             }
         case .list(let r):
-            guard case .list(let c) = cand else { out.append("\(path): expected a list"); return }
+            guard let c = cand.listValue else { out.append("\(path): expected a list"); return }
             let leaf = String(path.split(separator: ".").last ?? "")
             if setLists.contains(leaf) {
                 let a = c.map { $0.jsonString(indent: nil) }.sorted(), b = r.map { $0.jsonString(indent: nil) }.sorted()

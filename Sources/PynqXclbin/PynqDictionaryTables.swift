@@ -1,0 +1,265 @@
+import PynqMetadataCore
+
+/// pynq's `ip_dict`, `mem_dict` and `clock_dict` as `MetaValue.table`s: the three share one flat storage,
+/// so a file's dictionaries cost a few allocations, not one per dictionary.
+extension PynqDictionaries {
+    /// The three dictionaries, from `ip_dict` entries in pynq's (name) order, the memory topology and
+    /// the clock entries.
+    /// `text`: EMBEDDED_METADATA's XML, which the entries' text is ranges of.
+    static func dictionaries(_ entries: [IPEntry], text: [UInt8], mems: [MemoryTopologyEntry],
+                             clocks: [ClockFrequencyEntry]) -> (ip: MetaValue, mem: MetaValue, clock: MetaValue)
+    {
+        var registers = 0, streams = 0
+        for e in entries {
+            registers += e.registers.count
+            streams += e.streams.count
+        }
+        let names = Names.shared
+        var b = MetaTableBuilder(
+            keys: names.table, textCount: text.count,
+            entries: entries.count * 56 + registers * 10 + streams * 5 + mems.count * 9 + clocks.count * 4 + 8,
+            strings: entries.count * 6 + registers * 3 + streams * 2 + mems.count * 2 + clocks.count * 2 + 4)
+        let ip = ipDict(entries, names, &b)
+        let mem = memDict(mems, names, &b)
+        let clock = clockDict(clocks, names, &b)
+        let tables = b.finish(text: text)
+        return (tables.value(of: ip), tables.value(of: mem), tables.value(of: clock))
+    }
+
+    /// The fixed names of the three dictionaries: their keys, in the groups that
+    /// `MetaTableBuilder.reserve(keys:)` takes as ranges of positions, and the string values that never
+    /// change.
+    struct Names: Sendable {
+        let table: MetaTableNames
+        let memory, streamMemory, clock: Range<Int32>
+        /// An argument register; `+ 1`: with `memory`; `+ 2`: with `memory` and `MBG`.
+        let register: Range<Int32>
+        /// A stream; `+ 1`: with `stream_id`.
+        let stream: Range<Int32>
+        /// An IP; `+ 1`: with `index`.
+        let ip: Range<Int32>
+        let control, field: Range<Int32>
+        /// The control register's fields (`AP_CONTINUE`, the last, only for `ap_ctrl_chain`), and each one's
+        /// access and description.
+        let controlFields, controlFieldAccess, controlFieldDescription: Range<Int32>
+        /// `clock0`, `clock1`, …
+        let clockNumbers: Range<Int32>
+        /// pynq's memory type names for raw types 0 … 255, and clock type names for 0 … 3.
+        let memoryTypes, clockTypes: Range<Int32>
+        /// Values: `read-write;`, `OpenCL Argument Register`; `read-write`, `OpenCL Control Register`,
+        /// `unsigned int`; `input`, `output`.
+        let argumentAccess, argumentDescription, controlAccess, controlDescription, controlType, input, output: Int32
+
+        static let shared = Names()
+
+        private init() {
+            var all: [String] = []
+            func add(_ group: [String]) -> Range<Int32> {
+                let start = Int32(all.count)
+                all += group
+                return start..<Int32(all.count)
+            }
+            memory = add(["raw_type", "used", "base_address", "size", "type", "streaming", "idx", "tag"])
+            streamMemory = add(["raw_type", "used", "flow_id", "route_id", "type", "streaming", "idx", "tag"])
+            clock = add(["name", "frequency", "type"])
+            let registerKeys = add(["address_offset", "access", "size", "host_size", "description", "type", "id",
+                                    "memory", "MBG"])
+            register = registerKeys.lowerBound..<(registerKeys.upperBound - 2)
+            let streamKeys = add(["id", "type", "direction", "stream_id"])
+            stream = streamKeys.lowerBound..<(streamKeys.upperBound - 1)
+            let ipKeys = add(["phys_addr", "addr_range", "type", "hw_control_protocol", "fullpath", "registers",
+                              "streams", "mem_id", "state", "interrupts", "gpio", "xclbin_uuid", "cu_name", "cu_index",
+                              "index"])
+            ip = ipKeys.lowerBound..<(ipKeys.upperBound - 1)
+            control = add(["address_offset", "access", "size", "description", "type", "id", "fields"])
+            field = add(["access", "bit_offset", "bit_width", "description"])
+            controlFields = add(controlFieldTable.map(\.name))
+            controlFieldAccess = add(controlFieldTable.map(\.access))
+            controlFieldDescription = add(controlFieldTable.map(\.description))
+            clockNumbers = add((0..<16).map { "clock\($0)" })
+            memoryTypes = add((0...255).map { MemoryType(rawValue: UInt8($0)).pynqName })
+            clockTypes = add(PynqDictionaries.clockTypes)
+            let values = add(["read-write;", "OpenCL Argument Register", "read-write", "OpenCL Control Register",
+                              "unsigned int", "input", "output"])
+            (argumentAccess, argumentDescription, controlAccess, controlDescription, controlType, input, output) =
+                (values.lowerBound, values.lowerBound + 1, values.lowerBound + 2, values.lowerBound + 3,
+                 values.lowerBound + 4, values.lowerBound + 5, values.lowerBound + 6)
+            table = MetaTableNames(all)
+        }
+    }
+
+    /// The control register's fields as pynq lists them (`AP_CONTINUE` only for `ap_ctrl_chain`).
+    static let controlFieldTable: [(name: String, access: String, bit: Int, description: String)] = [
+        ("AP_START", "read-write", 0, "Start the accelerator"),
+        ("AP_DONE", "read-only", 1, "Accelerator has finished - cleared on read"),
+        ("AP_IDLE", "read-only", 2, "Accelerator is idle"),
+        ("AP_READY", "read-only", 3, "Accelerator is ready to start next computation"),
+        ("AUTO_RESTART", "read-write", 7, "Restart the accelerator automatically when finished"),
+        ("AP_CONTINUE", "read-write", 4, "Invoke next iteration of kernel"),
+    ]
+
+    static func controlFields(chain: Bool) -> [RegisterField] { chain ? controlFieldsChain : controlFieldsHS }
+    private static let controlFieldsHS = makeControlFields(chain: false)
+    private static let controlFieldsChain = makeControlFields(chain: true)
+
+    private static func makeControlFields(chain: Bool) -> [RegisterField] {
+        controlFieldTable.prefix(chain ? 6 : 5).map {
+            RegisterField(name: $0.name, bitOffset: $0.bit, bitWidth: 1, access: RegisterAccess(rawValue: $0.access),
+                          description: $0.description)
+        }
+    }
+
+    // MARK: ip_dict
+
+    /// `ip_dict` from entries already in pynq's (name) order, whose names are unique.
+    private static func ipDict(_ entries: [IPEntry], _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
+        let outer = b.reserveDict(count: entries.count)
+        let argumentAccess = b.fixed(names.argumentAccess), argumentDescription = b.fixed(names.argumentDescription)
+        for (n, e) in entries.enumerated() {
+            let registers = b.reserveDict(count: e.registers.count)
+            for (r, reg) in e.registers.enumerated() {
+                let value: MetaTable.Slot
+                if reg.isControl {
+                    value = controlRegister(chain: e.isChain, names, &b)
+                } else {
+                    let keys = names.register, type = reg.type.slot(&b)
+                    let id = reg.id.map(MetaTable.Slot.int) ?? .null
+                    if let memory = reg.memory, !reg.memoryGroup.isEmpty {
+                        let memory = b.string(memory), group = b.list(of: reg.memoryGroup)
+                        value = b.dict(keys: keys.lowerBound..<(keys.upperBound + 2), .int(reg.offset), argumentAccess,
+                                       .int(reg.size), .int(reg.hostSize), argumentDescription, type, id, memory, group)
+                    } else if let memory = reg.memory {
+                        let memory = b.string(memory)
+                        value = b.dict(keys: keys.lowerBound..<(keys.upperBound + 1), .int(reg.offset), argumentAccess,
+                                       .int(reg.size), .int(reg.hostSize), argumentDescription, type, id, memory)
+                    } else {
+                        value = b.dict(keys: keys, .int(reg.offset), argumentAccess, .int(reg.size), .int(reg.hostSize),
+                                       argumentDescription, type, id)
+                    }
+                }
+                b.set(registers, r, key: reg.name.slot(&b), value)
+            }
+            let streams = b.reserveDict(count: e.streams.count)
+            for (i, s) in e.streams.enumerated() {
+                let id = s.id.map(MetaTable.Slot.int) ?? .null, type = s.type?.slot(&b) ?? .null
+                let direction = b.fixed(s.isInput ? names.input : names.output)
+                let value: MetaTable.Slot
+                if let tag = s.streamTag {
+                    let tag = b.string(tag)
+                    value = b.dict(keys: names.stream.lowerBound..<(names.stream.upperBound + 1), id, type, direction, tag)
+                } else {
+                    value = b.dict(keys: names.stream, id, type, direction)
+                }
+                b.set(streams, i, key: s.name.slot(&b), value)
+            }
+            let type = e.type.slot(&b), proto = e.controlProtocol.slot(&b), name = e.name.slot(&b)
+            let uuid = b.string(e.uuid), cuName = b.string(e.cuName)
+            let ip: MetaTable.Slot
+            if let index = e.index {
+                ip = b.dict(keys: names.ip.lowerBound..<(names.ip.upperBound + 1), .int(e.physAddr), .int(e.addrRange),
+                            type, proto, name, registers, streams, .null, .null, .emptyDict, .emptyDict, uuid, cuName,
+                            .int(e.cuIndex), .int(index))
+            } else {
+                ip = b.dict(keys: names.ip, .int(e.physAddr), .int(e.addrRange), type, proto, name, registers,
+                            streams, .null, .null, .emptyDict, .emptyDict, uuid, cuName, .int(e.cuIndex))
+            }
+            b.set(outer, n, key: name, ip)
+        }
+        return outer
+    }
+
+    /// The CTRL register of a kernel with `ap_ctrl_hs` or (`chain`) `ap_ctrl_chain`.
+    private static func controlRegister(chain: Bool, _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
+        let fieldNames = names.controlFields.lowerBound..<(names.controlFields.upperBound - (chain ? 0 : 1))
+        let fields = b.reserve(keys: fieldNames)
+        for (i, f) in controlFieldTable.prefix(fieldNames.count).enumerated() {
+            let field = b.dict(keys: names.field, b.fixed(names.controlFieldAccess.lowerBound + Int32(i)), .int(f.bit),
+                               .int(1), b.fixed(names.controlFieldDescription.lowerBound + Int32(i)))
+            b.set(fields, i, field)
+        }
+        return b.dict(keys: names.control, .int(0), b.fixed(names.controlAccess), .int(4), b.fixed(names.controlDescription),
+                      b.fixed(names.controlType), .null, fields)
+    }
+
+    // MARK: mem_dict
+
+    private static func memDict(_ mems: [MemoryTopologyEntry], _ names: Names, _ b: inout MetaTableBuilder)
+        -> MetaTable.Slot
+    {
+        // Tags are nearly always unique: checked pairwise for small topologies. Otherwise a repeated tag
+        // keeps its first position and takes the last entry, as in a Python dict.
+        var unique = mems.count <= 16
+        for i in mems.indices where unique {
+            for j in 0..<i where mems[j].tag == mems[i].tag { unique = false; break }
+        }
+        var lastOfPosition: [Int] = []
+        if !unique {
+            var position: [String: Int] = [:]
+            for (i, m) in mems.enumerated() {
+                if let p = position[m.tag] { lastOfPosition[p] = i } else {
+                    position[m.tag] = lastOfPosition.count
+                    lastOfPosition.append(i)
+                }
+            }
+        }
+        let count = unique ? mems.count : lastOfPosition.count
+        let outer = b.reserveDict(count: count)
+        for p in 0..<count {
+            let i = unique ? p : lastOfPosition[p]
+            let m = mems[i]
+            let value: MetaTable.Slot
+            let type = MetaTable.Slot.int(Int(m.type.rawValue))
+            let typeName = b.fixed(names.memoryTypes.lowerBound + Int32(m.type.rawValue))
+            let tag = b.string(m.tag)
+            if m.isStreamConnection {
+                value = b.dict(keys: names.streamMemory, type, .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
+                               .int(Int(m.sizeKBOrRouteID)), typeName, .bool(true), .int(i), tag)
+            } else {
+                let (bytes, overflow) = Int(m.sizeKBOrRouteID).multipliedReportingOverflow(by: 1024)
+                value = b.dict(keys: names.memory, type, .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
+                               overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes), typeName,
+                               .bool(false), .int(i), tag)
+            }
+            b.set(outer, p, key: tag, value)
+        }
+        return outer
+    }
+
+    // MARK: clock_dict
+
+    /// pynq's clock type names; it reads `m_type` as a signed byte and indexes this list Python-style.
+    static let clockTypes = ["UNUSED", "DATA", "KERNEL", "SYSTEM"]
+
+    private static func clockDict(_ clocks: [ClockFrequencyEntry], _ names: Names, _ b: inout MetaTableBuilder)
+        -> MetaTable.Slot
+    {
+        func typeIndex(_ c: ClockFrequencyEntry) -> Int {
+            let t = Int(Int8(bitPattern: c.type))
+            return t < 0 && t >= -clockTypes.count ? t + clockTypes.count : t
+        }
+        // Keys are "clock0", "clock1", … in order, so they are unique.
+        let outer = b.reserveDict(count: clocks.count)
+        var n = 0
+        func add(_ c: ClockFrequencyEntry, _ type: MetaTable.Slot) {
+            let value = b.dict(keys: names.clock, b.string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), type)
+            if n < names.clockNumbers.count {
+                b.set(outer, n, key: b.fixed(names.clockNumbers.lowerBound + Int32(n)), value)
+            } else {
+                b.set(outer, n, key: "clock" + String(n), value)
+            }
+            n += 1
+        }
+        // Grouped by type in pynq's order; unknown types (where pynq raises) come last, by value.
+        for t in clockTypes.indices {
+            let type = b.fixed(names.clockTypes.lowerBound + Int32(t))
+            for c in clocks where typeIndex(c) == t { add(c, type) }
+        }
+        if clocks.contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
+            for t in Set(clocks.map(typeIndex)).filter({ $0 < 0 || $0 >= clockTypes.count }).sorted() {
+                let type = b.string("UNKNOWN(\(t))")
+                for c in clocks where typeIndex(c) == t { add(c, type) }
+            }
+        }
+        return outer
+    }
+}

@@ -56,18 +56,57 @@ public struct XclbinHeader: Sendable, Hashable {
 /// One entry of the section table, with the section's bytes.
 public struct XclbinSection: Sendable, Hashable {
     public var kind: XclbinSectionKind
-    /// `m_sectionName` (free text, e.g. a build date or a container name).
-    public var name: String
+    /// `m_sectionName` (free text, e.g. a build date or a container name). A name read from a file is
+    /// decoded from its 16-byte field when asked for.
+    public var name: String {
+        get {
+            switch storedName {
+            case .string(let s): return s
+            case .field(let low, let high):
+                return withUnsafeBytes(of: (low.littleEndian, high.littleEndian)) { raw in
+                    let bytes = raw.bindMemory(to: UInt8.self)
+                    return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                }
+            }
+        }
+        set { storedName = .string(newValue) }
+    }
     /// Offset of the section in the file.
     public var offset: Int
     /// The section's bytes (a slice of the file; indices are file offsets).
     public var data: ArraySlice<UInt8>
 
+    /// The name as given, or the file's 16-byte `m_sectionName` field as two little-endian words.
+    enum Name: Sendable {
+        case string(String)
+        case field(UInt64, UInt64)
+    }
+    var storedName: Name
+
     public init(kind: XclbinSectionKind, name: String, offset: Int, data: ArraySlice<UInt8>) {
         self.kind = kind
-        self.name = name
+        storedName = .string(name)
         self.offset = offset
         self.data = data
+    }
+
+    /// A section read from a file, its name still the raw field.
+    init(kind: XclbinSectionKind, nameField: (UInt64, UInt64), offset: Int, data: ArraySlice<UInt8>) {
+        self.kind = kind
+        storedName = .field(nameField.0, nameField.1)
+        self.offset = offset
+        self.data = data
+    }
+
+    public static func == (a: XclbinSection, b: XclbinSection) -> Bool {
+        a.kind == b.kind && a.offset == b.offset && a.data == b.data && a.name == b.name
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(name)
+        hasher.combine(offset)
+        hasher.combine(data)
     }
 
     public var size: Int { data.count }

@@ -126,7 +126,7 @@ struct XclbinReader {
         for i in 0..<count {
             let at = Layout.sectionTableOffset + i * Layout.sectionHeaderSize
             let kind = XclbinSectionKind(rawValue: try r.le(at, as: UInt32.self))
-            let name = try r.name(at + 4, 16)
+            let nameField = (try r.le(at + 4, as: UInt64.self), try r.le(at + 12, as: UInt64.self))
             let offset = try r.le(at + 24, as: UInt64.self)
             let size = try r.le(at + 32, as: UInt64.self)
             let fileSize = UInt64(bytes.count)
@@ -136,7 +136,8 @@ struct XclbinReader {
                     reason: "the section table says the section is \(size) bytes at file offset \(offset), past the end of the \(bytes.count)-byte file; the file is truncated or the table is wrong")
             }
             let start = Int(offset)
-            sections.append(XclbinSection(kind: kind, name: name, offset: start, data: bytes[start..<(start + Int(size))]))
+            sections.append(XclbinSection(kind: kind, nameField: nameField, offset: start,
+                                          data: bytes[start..<(start + Int(size))]))
         }
         return sections
     }

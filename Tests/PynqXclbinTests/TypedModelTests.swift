@@ -34,6 +34,15 @@ import TestSupport
         #expect(f.header.uuidHex == "c6695b1bc2da46958a47e73b07c9fd29")
         #expect(f.header.length == 22747)
         #expect(f.sections.count == 8)
+        #expect(f.sections.map(\.name) == ["debug_ip_layout", "20_11_24-210107", "", "", "", "binary_containe",
+                                           "binary_containe", "binary_containe"])
+        // A name read from the file equals (and hashes as) the same name given as a string.
+        let first = f.sections[0]
+        let given = XclbinSection(kind: first.kind, name: "debug_ip_layout", offset: first.offset, data: first.data)
+        #expect(given == first && Set([given, first]).count == 1)
+        var renamed = first
+        renamed.name = "a name longer than sixteen bytes"
+        #expect(renamed.name == "a name longer than sixteen bytes" && renamed != first)
         #expect(f.bitstream?.count == 22)
         #expect(f.debugIPLayout?.count == 9)
         #expect(f.buildMetadata?.count == 3822)

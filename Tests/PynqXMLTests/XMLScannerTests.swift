@@ -86,6 +86,20 @@ import TestSupport
         }
     }
 
+    @Test func controlBytesOtherThanTabAndLineBreaks() {
+        // Valid UTF-8 but neither spaces nor name bytes: a value or text keeps them without marking a
+        // reference; between attributes or in a name they are errors.
+        for control in ["\u{1}", "\u{B}", "\u{C}", "\u{1F}", "\u{7F}"] {
+            for doc in [
+                "<r a='x\(control)y'/>", "<r a=\"\(control)\"/>", "<r a='0123456789abcdef\(control)'/>", "<r>t\(control)u</r>",
+                "<r>\(control)</r>", "<r\(control)a='1'/>", "<r a='1'\(control)/>", "<r a\(control)='1'/>", "<r\(control)/>",
+                "<r></r\(control)>", "\(control)<r/>", "<r/>\(control)",
+            ] {
+                Self.check(doc)
+            }
+        }
+    }
+
     @Test func endTagsWhoseNamesShareAPrefix() {
         let names = ["abcdefgh", "abcdefghi", "abcdefgX", "abcdefghijklmnop", "abcdefghijklmnoX", "abcdefghijklmnopq",
                      "abcdefghijklmno", "a", "b", "ab", "abcdefghijklmnopqrstuvwxyz0123", "abcdefghijklmnopqrstuvwxyz012X"]
@@ -187,7 +201,7 @@ import TestSupport
     }
 
     static func mutate(_ doc: inout [UInt8], _ rng: inout SplitMix) {
-        let interesting = Array("<>/=\"'& \t\n\r;#xa0!?-[]".utf8) + [0xC3, 0xA9, 0x80, 0xFF, 0x00, 0x7F]
+        let interesting = Array("<>/=\"'& \t\n\r;#xa0!?-[]".utf8) + [0xC3, 0xA9, 0x80, 0xFF, 0x00, 0x7F, 0x01, 0x0B, 0x1F]
         for _ in 0..<Int.random(in: 1...3, using: &rng) {
             guard !doc.isEmpty else { return }
             let at = Int.random(in: 0..<doc.count, using: &rng)

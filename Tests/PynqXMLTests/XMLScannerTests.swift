@@ -100,6 +100,15 @@ import TestSupport
         }
     }
 
+    @Test func tablesAndTheOpenElementStackGrow() {
+        // More elements, attributes and texts than the first capacities (bytes / 64, bytes / 24, 16) and
+        // deeper than the first stack (32), also with text between the levels.
+        Self.check("<r>" + String(repeating: "<a b='' c=\"\"/>", count: 3000) + "</r>")
+        Self.check("<r>" + String(repeating: "t<a/>", count: 3000) + "</r>")
+        Self.check(String(repeating: "<e x='1'>", count: 300) + String(repeating: "u</e>", count: 300))
+        Self.check(String(repeating: "<e>", count: 300) + String(repeating: "</e>", count: 299))
+    }
+
     @Test func endTagsWhoseNamesShareAPrefix() {
         let names = ["abcdefgh", "abcdefghi", "abcdefgX", "abcdefghijklmnop", "abcdefghijklmnoX", "abcdefghijklmnopq",
                      "abcdefghijklmno", "a", "b", "ab", "abcdefghijklmnopqrstuvwxyz0123", "abcdefghijklmnopqrstuvwxyz012X"]

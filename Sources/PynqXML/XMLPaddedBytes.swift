@@ -1,29 +1,63 @@
-/// The document as `XMLParserCore` scans it: a copy of its `n` bytes followed by `padding` zero bytes, and
-/// the byte classes. The UTF-8 check rejects NUL inside a document, so the zero byte at `n` is the end:
-/// every scan (names, spaces, attribute values, character data) stops there by itself, and the scans read
-/// single bytes, 8-byte words and 16-byte vectors past a token without checking the length first. A
-/// position never passes `n`.
+/// The document as `XMLParserCore` scans it, in two parts, and the byte classes. Every scan (names,
+/// spaces, attribute values, character data) stops at a '<' and at a zero byte, and the scans read single
+/// bytes, 8-byte words and 16-byte vectors past a token without checking the length first. So:
+///
+/// - The document itself is scanned up to `end`, a '<' at least `padding` bytes before its last byte
+///   (`inPlaceEnd`): no scan passes it, and what they read past it stays inside the document. No copy.
+/// - The rest, from the first item at or after `end`, is scanned in a copy followed by `padding` zero
+///   bytes. The UTF-8 check rejects NUL inside a document, so the zero byte at `n` is the end; then `end`
+///   is `n`. Positions stay those of the document: `p` is the copy moved back by `first`, the position it
+///   starts at, and is read only from `first` on; earlier bytes (an open element's name) come from
+///   `document`.
 struct XMLPaddedBytes {
+    /// The bytes at positions `first...` (through `n + padding` in the copy, through `n` in the document).
     let p: UnsafePointer<UInt8>
     let n: Int
+    /// Where this part's scan stops: the first item (tag or character data) that starts at or after it.
+    let end: Int
+    let first: Int
+    /// The whole document (`n` bytes).
+    let document: UnsafePointer<UInt8>
     let classes: UnsafePointer<UInt8>
 
-    /// Zero bytes after the copy: covers a 16-byte load at any position up to `n`.
+    /// Zero bytes after the copy, and the least distance from `end` to the end of the document: covers a
+    /// 16-byte load at any position up to `end` (or `n` in the copy).
     static let padding = 32
 
-    /// Calls `body` with a padded copy of `bytes` (freed on return).
-    static func withCopy(of bytes: [UInt8], _ body: (XMLPaddedBytes) throws(XMLError) -> Void) throws(XMLError) {
-        let n = bytes.count
-        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: n + padding)
-        defer { copy.deallocate() }
-        bytes.withUnsafeBufferPointer { if let b = $0.baseAddress { copy.initialize(from: b, count: n) } }
-        (copy + n).initialize(repeating: 0, count: padding)
-        try byteClasses.withUnsafeBufferPointer { (classes) throws(XMLError) in
-            try body(XMLPaddedBytes(p: copy, n: n, classes: classes.baseAddress!))
+    /// The last '<' at least `padding` bytes before the end of `document`, 0 when there is none.
+    static func inPlaceEnd(_ document: UnsafeBufferPointer<UInt8>) -> Int {
+        var e = document.count &- padding
+        while e > 0 {
+            if document[e] == UInt8(ascii: "<") { return e }
+            e &-= 1
+        }
+        return 0
+    }
+
+    /// Scans `document` (`n` > 0 bytes): `body` gets the document up to `inPlaceEnd` and the position to
+    /// start at, returns where it stopped; then it gets a zero-padded copy of the rest (freed on return).
+    static func scan(
+        _ document: UnsafeBufferPointer<UInt8>, from start: Int,
+        _ body: (XMLPaddedBytes, Int) throws(XMLError) -> Int
+    ) throws(XMLError) {
+        let n = document.count, base = document.baseAddress!
+        try byteClasses.withUnsafeBufferPointer { (table) throws(XMLError) in
+            let classes = table.baseAddress!
+            var i = start
+            let end = inPlaceEnd(document)
+            if i < end { i = try body(XMLPaddedBytes(p: base, n: n, end: end, first: 0, document: base, classes: classes), i) }
+            let count = n &- i
+            let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: count &+ padding)
+            defer { copy.deallocate() }
+            copy.initialize(from: base + i, count: count)
+            (copy + count).initialize(repeating: 0, count: padding)
+            // Moved back by `i`: read only at `i` and after.
+            let moved = UnsafePointer(copy) - i
+            _ = try body(XMLPaddedBytes(p: moved, n: n, end: n, first: i, document: base, classes: classes), i)
         }
     }
 
-    /// The document's `n` bytes (without the padding).
+    /// The bytes from `first` through `n` (bounds-checked reads for the rarely used scans).
     var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: p, count: n) }
 
     @inline(__always) subscript(i: Int) -> UInt8 { p[i] }
@@ -144,14 +178,18 @@ struct XMLPaddedBytes {
         }
     }
 
-    /// Whether the `length` (≥ 1) bytes at `a` and at `b` are equal (`a + length <= b`, `b + length <= n`).
+    /// Whether the `length` (≥ 1) bytes at `a` (an open element's name, before `b`) and at `b` are equal
+    /// (`b + length <= end`). Names before `first` come from `document`: they end before the '<' at the
+    /// in-place `end`, so their last word is inside the document.
     @inline(__always) func sameBytes(_ a: Int, _ b: Int, _ length: Int) -> Bool {
+        let names = UnsafeRawPointer(a >= first ? p : document)
+        @inline(__always) func nameWord(_ at: Int) -> UInt64 { UInt64(littleEndian: names.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
         var k = 0
         while length &- k > 8 {
-            if word(a &+ k) != word(b &+ k) { return false }
+            if nameWord(a &+ k) != word(b &+ k) { return false }
             k &+= 8
         }
         // The last 1...8 bytes: the bytes past them are shifted out.
-        return (word(a &+ k) ^ word(b &+ k)) &<< UInt64(64 &- 8 &* (length &- k)) == 0
+        return (nameWord(a &+ k) ^ word(b &+ k)) &<< UInt64(64 &- 8 &* (length &- k)) == 0
     }
 }

@@ -1,5 +1,6 @@
-/// The one-pass parser behind `XMLDocument`. It validates UTF-8 once up front, then scans a zero-padded
-/// copy of the bytes (`XMLPaddedBytes`): start tags and their attributes in `startTagEnd`, the rest in `scan`.
+/// The one-pass parser behind `XMLDocument`. It validates UTF-8 once up front, then scans the bytes in
+/// two parts (`XMLPaddedBytes`: the document, then a zero-padded copy of its last bytes): start tags and
+/// their attributes in `startTagEnd`, the rest in `scan`.
 struct XMLParserCore {
     let bytes: [UInt8]
     let source: String
@@ -33,7 +34,19 @@ struct XMLParserCore {
         do throws(XMLError) {
             guard bytes.count < Int(Int32.max) else { throw Self.fail(0, "document larger than 2 GiB") }
             if let bad = Self.firstInvalidUTF8(bytes) { throw Self.fail(bad, "invalid UTF-8") }
-            try XMLPaddedBytes.withCopy(of: bytes) { (d) throws(XMLError) in try scan(d) }
+            let n = bytes.count
+            try bytes.withUnsafeBufferPointer { (document) throws(XMLError) in
+                guard n > 0 else { throw Self.fail(0, "no document element") }
+                // Skip a UTF-8 byte-order mark.
+                let start = n >= 3 && document[0] == 0xEF && document[1] == 0xBB && document[2] == 0xBF ? 3 : 0
+                try XMLPaddedBytes.scan(document, from: start) { (d, i) throws(XMLError) in try scan(d, from: i) }
+                if open.index >= 0 {
+                    let node = nodes[Int(open.index)]
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: document[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)]), as: UTF8.self)
+                    throw Self.fail(n, "document ends with <\(name)> still open")
+                }
+                guard nodes.count > 0 else { throw Self.fail(n, "no document element") }
+            }
         } catch {
             nodes.free()
             attributes.free()
@@ -61,25 +74,23 @@ struct XMLParserCore {
         var lastText: Int32
     }
 
-    private mutating func scan(_ d: XMLPaddedBytes) throws(XMLError) {
+    /// Scans one part of the document from `start`; returns the position of the first item at or after
+    /// `d.end` (the end of the document in the copy).
+    private mutating func scan(_ d: XMLPaddedBytes, from start: Int) throws(XMLError) -> Int {
         // Positions, and the counts of nodes and attributes, stay below `n` (< Int32.max, checked in
         // `parse`): they step with `&+=` and narrow to Int32 without a check.
         let n = d.n
-        guard n > 0 else { throw Self.fail(0, "no document element") }
         let buf = d.buffer
-        var i = 0
-        // Skip a UTF-8 byte-order mark.
-        if n >= 3, d[0] == 0xEF, d[1] == 0xBB, d[2] == 0xBF { i = 3 }
-
-        // Each turn reads what starts at `i`: character data, then the tag at the '<' it stops at. The
-        // zero byte at `n` ends the character data and the loop.
+        var i = start
+        // Each turn reads what starts at `i`: character data, then the tag at the '<' it stops at.
         while true {
+            if i >= d.end { return i }
             if d[i] != Self.lt {
-                // Character data up to the next '<'. Whitespace between tags (the common case) is skipped.
+                // Character data up to the next '<' (or the end). Whitespace between tags (the common case)
+                // is skipped.
                 let start = i
                 i = d.spaceEnd(i)
-                if d[i] != Self.lt {
-                    if i >= n { break }
+                if d[i] != Self.lt, i < n {
                     var refs = false
                     while true {
                         i = d.textStop(i)
@@ -90,8 +101,8 @@ struct XMLParserCore {
                     }
                     guard open.index >= 0 else { throw Self.fail(start, "text outside the document element") }
                     Self.addText(&open, &nodes, &texts, Storage.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: i &- start), hasReferences: refs))
-                    if i >= n { break }
                 }
+                if i >= d.end { return i }
             }
             // '<'
             let c = d[i &+ 1]
@@ -125,8 +136,9 @@ struct XMLParserCore {
                 let node = nodes[Int(open.index)]
                 let length = Int(node.nameLength)
                 var j = nameStart &+ length
-                guard j <= n, d.sameBytes(Int(node.nameStart), nameStart, length), !d.isNameByte(d[j]) else {
-                    let name = String(decoding: UnsafeBufferPointer(rebasing: buf[Int(node.nameStart)..<(Int(node.nameStart) &+ length)]), as: UTF8.self)
+                guard j <= d.end, d.sameBytes(Int(node.nameStart), nameStart, length), !d.isNameByte(d[j]) else {
+                    // Past `end` the name would hold the '<' there (or pass the end of the document).
+                    let name = String(decoding: UnsafeBufferPointer(start: d.document + Int(node.nameStart), count: length), as: UTF8.self)
                     throw Self.fail(i, "end tag does not match the open element <\(name)>")
                 }
                 if d[j] != Self.gt {
@@ -159,12 +171,6 @@ struct XMLParserCore {
                 throw Self.fail(i + 1, "expected an element name after '<'")
             }
         }
-        if open.index >= 0 {
-            let node = nodes[Int(open.index)]
-            let name = String(decoding: UnsafeBufferPointer(rebasing: buf[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)]), as: UTF8.self)
-            throw Self.fail(n, "document ends with <\(name)> still open")
-        }
-        guard nodes.count > 0 else { throw Self.fail(n, "no document element") }
     }
 
     /// Scans the attributes of a start tag, from `start` just past the element name through the closing

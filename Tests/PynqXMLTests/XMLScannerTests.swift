@@ -100,6 +100,29 @@ import TestSupport
         }
     }
 
+    @Test func theInPlacePartEndsAnywhere() {
+        // The document is scanned in place up to its last '<' at least 32 bytes before the end, the rest in
+        // a padded copy: that '<' falls in a comment, a PI, CDATA, a DOCTYPE, an end tag closing an element
+        // opened before it (names compared across the two parts), a value or text (errors), or a tag.
+        let names = [1, 7, 8, 9, 15, 16, 17, 24].map { Self.name($0, seed: $0) }
+        let bodies = names.map { "<\($0) x='1'><b/></\($0)>" } + names.map { "<\($0)><b/></\($0.dropLast())>" } + [
+            "<r a='1'><!-- x < y --><b/></r>", "<r><?p <q ?><b c='d'/></r>", "<r><![CDATA[<<]]>t</r>",
+            "<!DOCTYPE r [<!ENTITY x '<'>]><r/>", "<abcdefghijk x='1'><b/></abcdefghijk>", "<abcdefghijk><b/></abcdefghijX>",
+            "<r a='x<y'/>", "<r>t<u</r>", "<r><é ü='ö'>text &amp; more</é></r>", "<r a='1'\n b='2'/>",
+        ]
+        for body in bodies {
+            for pad in 0..<48 {
+                for filler in [" ", "\n", "x", "<a/>"] {
+                    let tail = String(repeating: filler == "<a/>" ? " " : filler, count: pad)
+                    Self.check(body + tail)
+                    Self.check(body.dropLast(1) + tail)
+                    Self.check(String(repeating: " ", count: pad) + body)
+                    if filler == "<a/>" { Self.check("<w>" + String(repeating: "<a/>", count: pad / 4) + body + "</w>" + tail) }
+                }
+            }
+        }
+    }
+
     @Test func tablesAndTheOpenElementStackGrow() {
         // More elements, attributes and texts than the first capacities (bytes / 64, bytes / 24, 16) and
         // deeper than the first stack (32), also with text between the levels.

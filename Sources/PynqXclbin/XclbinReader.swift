@@ -39,7 +39,7 @@ struct XclbinReader {
             let xml = Array(s.data)
             metadata = (try EmbeddedMetadata.document(xml, part: sectionPrefix + s.kind.name).root, xml)
         }
-        let uuidHex = header.value.uuidHex
+        let uuid = header.value.uuid, uuidHex = header.value.uuidHex
         let derived = try PynqDictionaries.derive(
             .init(source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology ?? [],
                   connections: connectivity ?? groupConnectivity ?? [], groupOnly: connectivity == nil,
@@ -54,7 +54,7 @@ struct XclbinReader {
             ipDict: derived.ipDict, memDict: derived.memDict, clockDict: derived.clockDict,
             metadataStorage: metadata.map { .xml($0.root) } ?? .value(nil),
             debugIPStorage: debugIP.map { .section($0) } ?? .value(nil), kernelStorage: derived.kernelStorage,
-            uuidHexCache: (header.value.uuid, uuidHex))
+            uuidHexCache: (uuid, uuidHex))
     }
 
     private var sectionPrefix: String { source + ": xclbin section " }

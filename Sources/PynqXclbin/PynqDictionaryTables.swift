@@ -122,20 +122,18 @@ extension PynqDictionaries {
                 if reg.isControl {
                     value = controlRegister(chain: e.isChain, names, &b)
                 } else {
-                    let keys = names.register, type = reg.type.slot(&b)
-                    let id = reg.id.map(MetaTable.Slot.int) ?? .null
-                    if let memory = reg.memory, !reg.memoryGroup.isEmpty {
-                        let memory = b.string(memory), group = b.list(of: reg.memoryGroup)
-                        value = b.dict(keys: keys.lowerBound..<(keys.upperBound + 2), .int(reg.offset), argumentAccess,
-                                       .int(reg.size), .int(reg.hostSize), argumentDescription, type, id, memory, group)
-                    } else if let memory = reg.memory {
-                        let memory = b.string(memory)
-                        value = b.dict(keys: keys.lowerBound..<(keys.upperBound + 1), .int(reg.offset), argumentAccess,
-                                       .int(reg.size), .int(reg.hostSize), argumentDescription, type, id, memory)
-                    } else {
-                        value = b.dict(keys: keys, .int(reg.offset), argumentAccess, .int(reg.size), .int(reg.hostSize),
-                                       argumentDescription, type, id)
-                    }
+                    // Reserved, then set: a literal list this long would be a heap-allocated array.
+                    let withMemory: Int32 = reg.memory == nil ? 0 : reg.memoryGroup.isEmpty ? 1 : 2
+                    value = b.reserve(keys: names.register.lowerBound..<(names.register.upperBound + withMemory))
+                    b.set(value, 0, .int(reg.offset))
+                    b.set(value, 1, argumentAccess)
+                    b.set(value, 2, .int(reg.size))
+                    b.set(value, 3, .int(reg.hostSize))
+                    b.set(value, 4, argumentDescription)
+                    b.set(value, 5, reg.type.slot(&b))
+                    b.set(value, 6, reg.id.map(MetaTable.Slot.int) ?? .null)
+                    if let memory = reg.memory { b.set(value, 7, b.string(memory)) }
+                    if withMemory == 2 { b.set(value, 8, b.list(of: reg.memoryGroup)) }
                 }
                 b.set(registers, r, key: reg.name.slot(&b), value)
             }
@@ -152,17 +150,22 @@ extension PynqDictionaries {
                 }
                 b.set(streams, i, key: s.name.slot(&b), value)
             }
-            let type = e.type.slot(&b), proto = e.controlProtocol.slot(&b), name = e.name.slot(&b)
-            let uuid = b.string(e.uuid), cuName = b.string(e.cuName)
-            let ip: MetaTable.Slot
-            if let index = e.index {
-                ip = b.dict(keys: names.ip.lowerBound..<(names.ip.upperBound + 1), .int(e.physAddr), .int(e.addrRange),
-                            type, proto, name, registers, streams, .null, .null, .emptyDict, .emptyDict, uuid, cuName,
-                            .int(e.cuIndex), .int(index))
-            } else {
-                ip = b.dict(keys: names.ip, .int(e.physAddr), .int(e.addrRange), type, proto, name, registers,
-                            streams, .null, .null, .emptyDict, .emptyDict, uuid, cuName, .int(e.cuIndex))
-            }
+            let name = e.name.slot(&b)
+            let ip = b.reserve(keys: names.ip.lowerBound..<(names.ip.upperBound + (e.index == nil ? 0 : 1)))
+            b.set(ip, 0, .int(e.physAddr))
+            b.set(ip, 1, .int(e.addrRange))
+            b.set(ip, 2, e.type.slot(&b))
+            b.set(ip, 3, e.controlProtocol.slot(&b))
+            b.set(ip, 4, name)
+            b.set(ip, 5, registers)
+            b.set(ip, 6, streams)
+            // 7, 8: mem_id, state (null, as reserved)
+            b.set(ip, 9, .emptyDict)
+            b.set(ip, 10, .emptyDict)
+            b.set(ip, 11, b.string(e.uuid))
+            b.set(ip, 12, b.string(e.cuName))
+            b.set(ip, 13, .int(e.cuIndex))
+            if let index = e.index { b.set(ip, 14, .int(index)) }
             b.set(outer, n, key: name, ip)
         }
         return outer

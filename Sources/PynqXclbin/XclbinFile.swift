@@ -225,7 +225,7 @@ public struct XclbinFile: Sendable {
         get {
             switch debugIPStorage {
             case .value(let value): return value
-            case .section(let r): return (try? SectionParsers.debugIPLayout(r)) ?? []
+            case .section(let r): return (try? r.withSectionBytes(SectionParsers.debugIPLayout)) ?? []
             }
         }
         set { debugIPStorage = .value(newValue) }

@@ -11,35 +11,35 @@ struct XclbinReader {
         let header = try readHeader()
         let sections = try readSectionTable(count: header.numSections)
 
-        // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary.
-        func latest(_ kind: XclbinSectionKind) -> (XclbinSection, ByteReader)? {
+        // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary. The parsers read
+        // windows of `file` (no reference counting per window).
+        func section<T>(_ kind: XclbinSectionKind, in file: UnsafeBufferPointer<UInt8>,
+                        _ parse: (SectionBytes) throws -> T) throws -> T? {
             guard let i = sections.lastIndex(where: { $0.kind == kind }) else { return nil }
-            let s = sections[i]
-            // In range: checked by readSectionTable. The reader's part is the bare source; `named`
-            // adds the section's name to an error when one is thrown.
-            guard let r = try? ByteReader(bytes, offset: s.offset, length: s.size, part: source) else {
-                return nil
+            // In range: checked by readSectionTable. Errors are named after the section when thrown.
+            let window = SectionBytes(file, offset: sections[i].offset, length: sections[i].data.count)
+            return try named(sectionPrefix + kind.name) { try parse(window) }
+        }
+        let (memTopology, groupTopology, ipLayout, connectivity, groupConnectivity, clockFrequencies, hasDebugIP) =
+            try bytes.withUnsafeBufferPointer { file in
+                (try section(.memTopology, in: file, SectionParsers.memTopology),
+                 try section(.groupTopology, in: file, SectionParsers.memTopology),
+                 try section(.ipLayout, in: file, SectionParsers.ipLayout),
+                 try section(.connectivity, in: file, SectionParsers.connectivity),
+                 try section(.groupConnectivity, in: file, SectionParsers.connectivity),
+                 try section(.clockFreqTopology, in: file, SectionParsers.clockTopology),
+                 try section(.debugIPLayout, in: file, SectionParsers.checkDebugIPLayout) != nil)
             }
-            return (s, r)
-        }
-        func section<T>(_ kind: XclbinSectionKind, _ parse: (ByteReader) throws -> T) throws -> T? {
-            guard let (_, r) = latest(kind) else { return nil }
-            return try named(sectionPrefix + kind.name) { try parse(r) }
-        }
-
-        let memTopology = try section(.memTopology, SectionParsers.memTopology)
-        let groupTopology = try section(.groupTopology, SectionParsers.memTopology)
-        let ipLayout = try section(.ipLayout, SectionParsers.ipLayout)
-        let connectivity = try section(.connectivity, SectionParsers.connectivity)
-        let groupConnectivity = try section(.groupConnectivity, SectionParsers.connectivity)
-        let clockFrequencies = try section(.clockFreqTopology, SectionParsers.clockTopology)
-        let debugIP = try section(.debugIPLayout) { r in try SectionParsers.checkDebugIPLayout(r); return r }
         var metadata: (root: XMLElement, bytes: [UInt8])? = nil
-        if let (s, _) = latest(.embeddedMetadata) {
-            let xml = Array(s.data)
-            metadata = (try EmbeddedMetadata.document(xml, part: sectionPrefix + s.kind.name).root, xml)
+        if let i = sections.lastIndex(where: { $0.kind == .embeddedMetadata }) {
+            let xml = Array(sections[i].data)
+            metadata = (try EmbeddedMetadata.document(xml, part: sectionPrefix + "EMBEDDED_METADATA").root, xml)
         }
-        let uuidHex = header.value.uuidHex
+        // DEBUG_IP_LAYOUT's entries (checked above) are decoded from the section when asked for.
+        let debugIPSection = !hasDebugIP ? nil : sections.last { $0.kind == .debugIPLayout }.flatMap {
+            try? ByteReader(bytes, offset: $0.offset, length: $0.data.count, part: source)
+        }
+        let uuid = header.value.uuid, uuidHex = header.value.uuidHex
         let derived = try PynqDictionaries.derive(
             .init(source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology ?? [],
                   connections: connectivity ?? groupConnectivity ?? [], groupOnly: connectivity == nil,
@@ -53,17 +53,18 @@ struct XclbinReader {
             ipText: metadata?.bytes ?? [],
             ipDict: derived.ipDict, memDict: derived.memDict, clockDict: derived.clockDict,
             metadataStorage: metadata.map { .xml($0.root) } ?? .value(nil),
-            debugIPStorage: debugIP.map { .section($0) } ?? .value(nil), kernelStorage: derived.kernelStorage,
-            uuidHexCache: (header.value.uuid, uuidHex))
+            debugIPStorage: debugIPSection.map { .section($0) } ?? .value(nil), kernelStorage: derived.kernelStorage,
+            uuidHexCache: (uuid, uuidHex))
     }
 
     private var sectionPrefix: String { source + ": xclbin section " }
 
-    /// Runs `body`; a `MetadataError` it throws that names only the bare `source` as its part gets `part`
-    /// instead (others already name something more precise). Part names are built only when thrown.
+    /// Runs `body`; a `MetadataError` it throws that names only the bare `source` as its part (or no part,
+    /// from `SectionBytes`) gets `part` instead (others already name something more precise). Part names
+    /// are built only when thrown.
     private func named<T>(_ part: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch var error as MetadataError {
-            if error.part == source { error.part = part() }
+            if error.part == source || error.part.isEmpty { error.part = part() }
             throw error
         }
     }
@@ -146,22 +147,22 @@ struct XclbinReader {
 /// Parsers of the binary sections. Each checks the entry count against the section size first.
 enum SectionParsers {
     /// Checks that `count` entries of `size` bytes from `arrayOffset` fit in the section.
-    static func checkCount(_ r: ByteReader, count: Int, arrayOffset: Int, entrySize: Int, what: String) throws {
+    static func checkCount(_ r: SectionBytes, count: Int, arrayOffset: Int, entrySize: Int, what: String) throws {
         guard count >= 0 else {
-            throw MetadataError(.badField, part: r.part, offset: 0,
+            throw MetadataError(.badField, part: "", offset: 0,
                                 reason: "the \(what) count is negative (\(count))")
         }
         let (bytesNeeded, o1) = count.multipliedReportingOverflow(by: entrySize)
         let (end, o2) = bytesNeeded.addingReportingOverflow(arrayOffset)
         guard !o1, !o2, end <= r.count else {
             throw MetadataError(
-                .badField, part: r.part, offset: 0,
+                .badField, part: "", offset: 0,
                 reason: "the section announces \(count) \(what) entries of \(entrySize) bytes but is only \(r.count) bytes long; the count or the section size is wrong")
         }
     }
 
     /// Reads `count` entries of `entrySize` bytes from `arrayOffset`, after checking they fit.
-    static func entries<T>(_ r: ByteReader, count: Int, arrayOffset: Int, entrySize: Int, what: String,
+    static func entries<T>(_ r: SectionBytes, count: Int, arrayOffset: Int, entrySize: Int, what: String,
                            _ entry: (Int) throws -> T) throws -> [T] {
         try checkCount(r, count: count, arrayOffset: arrayOffset, entrySize: entrySize, what: what)
         var out: [T] = []
@@ -170,7 +171,7 @@ enum SectionParsers {
         return out
     }
 
-    static func memTopology(_ r: ByteReader) throws -> [MemoryTopologyEntry] {
+    static func memTopology(_ r: SectionBytes) throws -> [MemoryTopologyEntry] {
         try entries(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.memDataArray, entrySize: Layout.memDataSize,
                     what: "memory") { at in
             MemoryTopologyEntry(
@@ -180,7 +181,7 @@ enum SectionParsers {
         }
     }
 
-    static func connectivity(_ r: ByteReader) throws -> [Connection] {
+    static func connectivity(_ r: SectionBytes) throws -> [Connection] {
         try entries(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.connectionArray,
                     entrySize: Layout.connectionSize, what: "connection") { at in
             Connection(argumentIndex: Int(try r.le(at, as: Int32.self)),
@@ -189,7 +190,7 @@ enum SectionParsers {
         }
     }
 
-    static func ipLayout(_ r: ByteReader) throws -> [IPLayoutEntry] {
+    static func ipLayout(_ r: SectionBytes) throws -> [IPLayoutEntry] {
         try entries(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.ipDataArray, entrySize: Layout.ipDataSize,
                     what: "IP") { at in
             IPLayoutEntry(type: try r.le(at, as: UInt32.self), properties: try r.le(at + 4, as: UInt32.self),
@@ -198,7 +199,7 @@ enum SectionParsers {
         }
     }
 
-    static func clockTopology(_ r: ByteReader) throws -> [ClockFrequencyEntry] {
+    static func clockTopology(_ r: SectionBytes) throws -> [ClockFrequencyEntry] {
         try entries(r, count: Int(try r.le(0, as: UInt16.self)), arrayOffset: Layout.clockFreqArray, entrySize: Layout.clockFreqSize,
                     what: "clock") { at in
             ClockFrequencyEntry(frequencyMHz: try r.le(at, as: UInt16.self), type: try r.u8(at + 2),
@@ -207,12 +208,12 @@ enum SectionParsers {
     }
 
     /// Checks that DEBUG_IP_LAYOUT's entries fit in the section, without decoding them.
-    static func checkDebugIPLayout(_ r: ByteReader) throws {
+    static func checkDebugIPLayout(_ r: SectionBytes) throws {
         try checkCount(r, count: Int(try r.le(0, as: UInt16.self)), arrayOffset: Layout.debugIPDataArray,
                        entrySize: Layout.debugIPDataSize, what: "debug IP")
     }
 
-    static func debugIPLayout(_ r: ByteReader) throws -> [DebugIPEntry] {
+    static func debugIPLayout(_ r: SectionBytes) throws -> [DebugIPEntry] {
         try entries(r, count: Int(try r.le(0, as: UInt16.self)), arrayOffset: Layout.debugIPDataArray,
                     entrySize: Layout.debugIPDataSize, what: "debug IP") { at in
             DebugIPEntry(

@@ -1,0 +1,54 @@
+import PynqMetadataCore
+
+/// A window of an xclbin for the section parsers: a pointer into bytes that the caller keeps alive for
+/// as long as the window is used, so that copying it counts no references (a `ByteReader` retains its
+/// array and part name on every copy). Reads are checked against the window; errors have an empty part,
+/// which the reader replaces with the section's name.
+struct SectionBytes {
+    let start: UnsafePointer<UInt8>
+    let count: Int
+
+    /// The window `offset ..< offset + length` of `file` (the caller has checked that it fits).
+    init(_ file: UnsafeBufferPointer<UInt8>, offset: Int, length: Int) {
+        precondition(offset >= 0 && length >= 0 && offset + length <= file.count, "a window outside the file")
+        start = file.baseAddress.map { $0 + offset } ?? UnsafePointer(bitPattern: 1)!
+        count = length
+    }
+
+    @inline(__always)
+    func check(_ offset: Int, _ size: Int) throws {
+        guard offset >= 0, size >= 0, offset <= count, size <= count - offset else {
+            throw MetadataError(
+                .truncated(needed: size, available: max(0, count - max(0, offset))), part: "", offset: offset,
+                reason: "needs \(size) bytes at offset \(offset) but only \(count) bytes are there; the file is truncated or a field is wrong")
+        }
+    }
+
+    /// A little-endian integer at `offset`.
+    @inline(__always)
+    func le<T: FixedWidthInteger>(_ offset: Int, as _: T.Type = T.self) throws -> T {
+        try check(offset, MemoryLayout<T>.size)
+        return T(littleEndian: UnsafeRawPointer(start + offset).loadUnaligned(as: T.self))
+    }
+
+    @inline(__always)
+    func u8(_ offset: Int) throws -> UInt8 {
+        try check(offset, 1)
+        return start[offset]
+    }
+
+    /// A NUL-terminated name in a fixed-size field, decoded as UTF-8 with invalid sequences repaired.
+    func name(_ offset: Int, _ length: Int) throws -> String {
+        try check(offset, length)
+        var end = 0
+        while end < length, start[offset + end] != 0 { end += 1 }
+        return String(decoding: UnsafeBufferPointer(start: start + offset, count: end), as: UTF8.self)
+    }
+}
+
+extension ByteReader {
+    /// `body` with this reader's window as `SectionBytes` (valid only inside `body`).
+    func withSectionBytes<R>(_ body: (SectionBytes) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { try body(SectionBytes($0, offset: base, length: count)) }
+    }
+}

@@ -55,6 +55,6 @@ nonisolated func measure(bytes: [UInt8], name: String, runs: Int, xmlOnly: Bool)
         body = { withExtendedLifetime(try OverlayFile.read(bytes: bytes, name: name)) {} }
     }
     let times = try timeRuns(runs, body).map { $0 * 1e3 }
-    return [name, what, String(runs), format(median(times), 4), format(times.min() ?? 0, 4)]
+    return [name, what, String(runs), format(median(times), 5), format(times.min() ?? 0, 5)]
 }
 exit(failed ? 1 : 0)

@@ -115,58 +115,67 @@ extension PynqDictionaries {
     private static func ipDict(_ entries: [IPEntry], _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
         let outer = b.reserveDict(count: entries.count)
         let argumentAccess = b.fixed(names.argumentAccess), argumentDescription = b.fixed(names.argumentDescription)
-        for (n, e) in entries.enumerated() {
-            let registers = b.reserveDict(count: e.registers.count)
-            for (r, reg) in e.registers.enumerated() {
-                let value: MetaTable.Slot
-                if reg.isControl {
-                    value = controlRegister(chain: e.isChain, names, &b)
-                } else {
-                    // Reserved, then set: a literal list this long would be a heap-allocated array.
-                    let withMemory: Int32 = reg.memory == nil ? 0 : reg.memoryGroup.isEmpty ? 1 : 2
-                    value = b.reserve(keys: names.register.lowerBound..<(names.register.upperBound + withMemory))
-                    b.set(value, 0, .int(reg.offset))
-                    b.set(value, 1, argumentAccess)
-                    b.set(value, 2, .int(reg.size))
-                    b.set(value, 3, .int(reg.hostSize))
-                    b.set(value, 4, argumentDescription)
-                    b.set(value, 5, reg.type.slot(&b))
-                    b.set(value, 6, reg.id.map(MetaTable.Slot.int) ?? .null)
-                    if let memory = reg.memory { b.set(value, 7, b.string(memory)) }
-                    if withMemory == 2 { b.set(value, 8, b.list(of: reg.memoryGroup)) }
+        // Entries and registers are read in place through pointers: no copy (and no reference counting)
+        // of each entry or register.
+        entries.withUnsafeBufferPointer { entries in
+            for n in entries.indices {
+                let e = entries.baseAddress! + n
+                let registers = e.pointee.registers.withUnsafeBufferPointer { regs in
+                    let registers = b.reserveDict(count: regs.count)
+                    for r in regs.indices {
+                        let reg = regs.baseAddress! + r
+                        let value: MetaTable.Slot
+                        if reg.pointee.isControl {
+                            value = controlRegister(chain: e.pointee.isChain, names, &b)
+                        } else {
+                            // Reserved, then set: a literal list this long would be a heap-allocated array.
+                            let withMemory: Int32 = reg.pointee.memory == nil ? 0 : reg.pointee.memoryGroup.isEmpty ? 1 : 2
+                            value = b.reserve(keys: names.register.lowerBound..<(names.register.upperBound + withMemory))
+                            b.set(value, 0, .int(reg.pointee.offset))
+                            b.set(value, 1, argumentAccess)
+                            b.set(value, 2, .int(reg.pointee.size))
+                            b.set(value, 3, .int(reg.pointee.hostSize))
+                            b.set(value, 4, argumentDescription)
+                            b.set(value, 5, reg.pointee.type.slot(&b))
+                            b.set(value, 6, reg.pointee.id.map(MetaTable.Slot.int) ?? .null)
+                            if let memory = reg.pointee.memory { b.set(value, 7, b.string(memory)) }
+                            if withMemory == 2 { b.set(value, 8, b.list(of: reg.pointee.memoryGroup)) }
+                        }
+                        b.set(registers, r, key: reg.pointee.name.slot(&b), value)
+                    }
+                    return registers
                 }
-                b.set(registers, r, key: reg.name.slot(&b), value)
-            }
-            let streams = b.reserveDict(count: e.streams.count)
-            for (i, s) in e.streams.enumerated() {
-                let id = s.id.map(MetaTable.Slot.int) ?? .null, type = s.type?.slot(&b) ?? .null
-                let direction = b.fixed(s.isInput ? names.input : names.output)
-                let value: MetaTable.Slot
-                if let tag = s.streamTag {
-                    let tag = b.string(tag)
-                    value = b.dict(keys: names.stream.lowerBound..<(names.stream.upperBound + 1), id, type, direction, tag)
-                } else {
-                    value = b.dict(keys: names.stream, id, type, direction)
+                let streams = b.reserveDict(count: e.pointee.streams.count)
+                for (i, s) in e.pointee.streams.enumerated() {
+                    let id = s.id.map(MetaTable.Slot.int) ?? .null, type = s.type?.slot(&b) ?? .null
+                    let direction = b.fixed(s.isInput ? names.input : names.output)
+                    let value: MetaTable.Slot
+                    if let tag = s.streamTag {
+                        let tag = b.string(tag)
+                        value = b.dict(keys: names.stream.lowerBound..<(names.stream.upperBound + 1), id, type, direction, tag)
+                    } else {
+                        value = b.dict(keys: names.stream, id, type, direction)
+                    }
+                    b.set(streams, i, key: s.name.slot(&b), value)
                 }
-                b.set(streams, i, key: s.name.slot(&b), value)
+                let name = e.pointee.name.slot(&b)
+                let ip = b.reserve(keys: names.ip.lowerBound..<(names.ip.upperBound + (e.pointee.index == nil ? 0 : 1)))
+                b.set(ip, 0, .int(e.pointee.physAddr))
+                b.set(ip, 1, .int(e.pointee.addrRange))
+                b.set(ip, 2, e.pointee.type.slot(&b))
+                b.set(ip, 3, e.pointee.controlProtocol.slot(&b))
+                b.set(ip, 4, name)
+                b.set(ip, 5, registers)
+                b.set(ip, 6, streams)
+                // 7, 8: mem_id, state (null, as reserved)
+                b.set(ip, 9, .emptyDict)
+                b.set(ip, 10, .emptyDict)
+                b.set(ip, 11, b.string(e.pointee.uuid))
+                b.set(ip, 12, b.string(e.pointee.cuName))
+                b.set(ip, 13, .int(e.pointee.cuIndex))
+                if let index = e.pointee.index { b.set(ip, 14, .int(index)) }
+                b.set(outer, n, key: name, ip)
             }
-            let name = e.name.slot(&b)
-            let ip = b.reserve(keys: names.ip.lowerBound..<(names.ip.upperBound + (e.index == nil ? 0 : 1)))
-            b.set(ip, 0, .int(e.physAddr))
-            b.set(ip, 1, .int(e.addrRange))
-            b.set(ip, 2, e.type.slot(&b))
-            b.set(ip, 3, e.controlProtocol.slot(&b))
-            b.set(ip, 4, name)
-            b.set(ip, 5, registers)
-            b.set(ip, 6, streams)
-            // 7, 8: mem_id, state (null, as reserved)
-            b.set(ip, 9, .emptyDict)
-            b.set(ip, 10, .emptyDict)
-            b.set(ip, 11, b.string(e.uuid))
-            b.set(ip, 12, b.string(e.cuName))
-            b.set(ip, 13, .int(e.cuIndex))
-            if let index = e.index { b.set(ip, 14, .int(index)) }
-            b.set(outer, n, key: name, ip)
         }
         return outer
     }

@@ -209,8 +209,30 @@ public struct XclbinFile: Sendable {
     /// The name given to `read` (for messages).
     public var source: String
     public var header: XclbinHeader
-    /// Every section in table order, duplicates included.
-    public var sections: [XclbinSection]
+    /// Every section in table order, duplicates included (made from the section table when asked for,
+    /// unless set).
+    public var sections: [XclbinSection] {
+        get {
+            sectionsOverride ?? sectionTable.map {
+                XclbinSection(kind: $0.kind, nameField: $0.name, offset: $0.offset,
+                              data: fileBytes[$0.offset..<($0.offset + $0.size)])
+            }
+        }
+        set { sectionsOverride = newValue }
+    }
+
+    /// One entry of the file's section table, as read (in range of `fileBytes`, checked).
+    struct SectionEntry: Sendable {
+        var kind: XclbinSectionKind
+        var name: (UInt64, UInt64)
+        var offset: Int
+        var size: Int
+    }
+    /// The file's section table and bytes, which `sections` is made from (sections hold slices of the
+    /// file: one reference each, counted when asked for rather than on every read).
+    var sectionTable: [SectionEntry] = []
+    var fileBytes: [UInt8] = []
+    var sectionsOverride: [XclbinSection]?
 
     /// Parsed sections. When a kind appears more than once, the last one wins (as in pynq).
     public var memTopology: [MemoryTopologyEntry]?
@@ -326,7 +348,12 @@ public struct XclbinFile: Sendable {
     }
 
     /// The last section of `kind`, if any.
-    public func section(_ kind: XclbinSectionKind) -> XclbinSection? { sections.last { $0.kind == kind } }
+    public func section(_ kind: XclbinSectionKind) -> XclbinSection? {
+        if let sectionsOverride { return sectionsOverride.last { $0.kind == kind } }
+        return sectionTable.last { $0.kind == kind }.map {
+            XclbinSection(kind: $0.kind, nameField: $0.name, offset: $0.offset, data: fileBytes[$0.offset..<($0.offset + $0.size)])
+        }
+    }
 
     /// The bytes of the last BITSTREAM section, if any.
     public var bitstream: ArraySlice<UInt8>? { section(.bitstream)?.data }

@@ -17,7 +17,7 @@ struct XclbinReader {
                         _ parse: (SectionBytes) throws -> T) throws -> T? {
             guard let i = sections.lastIndex(where: { $0.kind == kind }) else { return nil }
             // In range: checked by readSectionTable. Errors are named after the section when thrown.
-            let window = SectionBytes(file, offset: sections[i].offset, length: sections[i].data.count)
+            let window = SectionBytes(file, offset: sections[i].offset, length: sections[i].size)
             return try named(sectionPrefix + kind.name) { try parse(window) }
         }
         let (memTopology, groupTopology, ipLayout, connectivity, groupConnectivity, clockFrequencies, hasDebugIP) =
@@ -32,12 +32,12 @@ struct XclbinReader {
             }
         var metadata: (root: XMLElement, bytes: [UInt8])? = nil
         if let i = sections.lastIndex(where: { $0.kind == .embeddedMetadata }) {
-            let xml = Array(sections[i].data)
+            let xml = Array(bytes[sections[i].offset..<(sections[i].offset + sections[i].size)])
             metadata = (try EmbeddedMetadata.document(xml, part: sectionPrefix + "EMBEDDED_METADATA").root, xml)
         }
         // DEBUG_IP_LAYOUT's entries (checked above) are decoded from the section when asked for.
         let debugIPSection = !hasDebugIP ? nil : sections.last { $0.kind == .debugIPLayout }.flatMap {
-            try? ByteReader(bytes, offset: $0.offset, length: $0.data.count, part: source)
+            try? ByteReader(bytes, offset: $0.offset, length: $0.size, part: source)
         }
         let uuid = header.value.uuid, uuidHex = header.value.uuidHex
         let derived = try PynqDictionaries.derive(
@@ -47,7 +47,7 @@ struct XclbinReader {
             metadata: metadata)
         // Made in one expression and returned as made (assigning to a variable first costs a copy).
         return XclbinFile(
-            source: source, header: header.value, sections: sections, memTopology: memTopology,
+            source: source, header: header.value, sectionTable: sections, fileBytes: bytes, memTopology: memTopology,
             groupTopology: groupTopology, ipLayout: ipLayout, connectivity: connectivity,
             groupConnectivity: groupConnectivity, clockFrequencies: clockFrequencies, ipEntries: derived.ipEntries,
             ipText: metadata?.bytes ?? [],
@@ -116,13 +116,13 @@ struct XclbinReader {
         return (value, numSections)
     }
 
-    private func readSectionTable(count: Int) throws -> [XclbinSection] {
+    private func readSectionTable(count: Int) throws -> [XclbinFile.SectionEntry] {
         try named("\(source): xclbin section table") { try readSectionEntries(count: count) }
     }
 
-    private func readSectionEntries(count: Int) throws -> [XclbinSection] {
+    private func readSectionEntries(count: Int) throws -> [XclbinFile.SectionEntry] {
         let r = ByteReader(bytes, part: source)
-        var sections: [XclbinSection] = []
+        var sections: [XclbinFile.SectionEntry] = []
         sections.reserveCapacity(count)
         for i in 0..<count {
             let at = Layout.sectionTableOffset + i * Layout.sectionHeaderSize
@@ -137,8 +137,7 @@ struct XclbinReader {
                     reason: "the section table says the section is \(size) bytes at file offset \(offset), past the end of the \(bytes.count)-byte file; the file is truncated or the table is wrong")
             }
             let start = Int(offset)
-            sections.append(XclbinSection(kind: kind, nameField: nameField, offset: start,
-                                          data: bytes[start..<(start + Int(size))]))
+            sections.append(XclbinFile.SectionEntry(kind: kind, name: nameField, offset: start, size: Int(size)))
         }
         return sections
     }

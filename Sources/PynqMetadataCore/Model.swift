@@ -252,6 +252,13 @@ public struct Connection: Sendable, Hashable {
         self.ipLayoutIndex = ipLayoutIndex
         self.memoryIndex = memoryIndex
     }
+
+    /// The memory this connects to in a topology of `count` memories, with Python's negative indexing
+    /// (as pynq indexes its list), or `nil` when there is no such memory.
+    public func memory(among count: Int) -> Int? {
+        let m = memoryIndex < 0 ? memoryIndex + count : memoryIndex
+        return m >= 0 && m < count ? m : nil
+    }
 }
 
 /// A clock of the design.

@@ -284,29 +284,47 @@ extension PynqDictionaries {
     }
 
     /// `_add_argument_memory`: `index`, register `memory`/`MBG` and stream `stream_id` from the IP layout
-    /// and the connectivity. `entries` are sorted by name (UTF-8 order) and their names are unique.
-    /// Sorted arrays and binary searches instead of hash tables: no string hashing.
+    /// and the connectivity, whose memories all exist (checked). `entries` are sorted by name (UTF-8
+    /// order) and their names are unique. A design with few connections is searched linearly; a large one
+    /// through a sorted index and binary searches. No string hashing either way.
     static func annotate(_ entries: inout [IPEntry], layout: [IPLayoutEntry], connections: [Connection],
-                         resolved: [Int], mems: [MemoryTopologyEntry], doc: UnsafeBufferPointer<UInt8>) {
-        // Connections ordered by (IP, argument), keeping file order within a pair.
-        let order = connections.indices.sorted {
+                         mems: [MemoryTopologyEntry], doc: UnsafeBufferPointer<UInt8>) {
+        // Large designs: connections ordered by (IP, argument), keeping file order within a pair.
+        let sorted = connections.count > 16
+        let order = !sorted ? [] : connections.indices.sorted {
             let a = connections[$0], b = connections[$1]
             return (a.ipLayoutIndex, a.argumentIndex, $0) < (b.ipLayoutIndex, b.argumentIndex, $1)
         }
-        /// The positions in `order` of the connections of argument `arg` of IP `ip` (in file order).
-        func connectionsOf(ip: Int, arg: Int) -> Range<Int> {
-            var low = 0, high = order.count
-            while low < high {
-                let mid = (low + high) / 2
-                let c = connections[order[mid]]
-                if (c.ipLayoutIndex, c.argumentIndex) < (ip, arg) { low = mid + 1 } else { high = mid }
+        /// The last connection of argument `arg` of IP `ip`, and how many it has.
+        func connectionsOf(ip: Int, arg: Int) -> (last: Int, count: Int)? {
+            var last = -1, count = 0
+            if !sorted {
+                for (i, c) in connections.enumerated() where c.ipLayoutIndex == ip && c.argumentIndex == arg {
+                    last = i
+                    count += 1
+                }
+            } else {
+                var low = 0, high = order.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    let c = connections[order[mid]]
+                    if (c.ipLayoutIndex, c.argumentIndex) < (ip, arg) { low = mid + 1 } else { high = mid }
+                }
+                while low < order.count, connections[order[low]].ipLayoutIndex == ip,
+                      connections[order[low]].argumentIndex == arg {
+                    last = order[low]
+                    count += 1
+                    low += 1
+                }
             }
-            var end = low
-            while end < order.count, connections[order[end]].ipLayoutIndex == ip,
-                  connections[order[end]].argumentIndex == arg { end += 1 }
-            return low..<end
+            return count > 0 ? (last, count) : nil
         }
-        func tag(_ position: Int) -> String { mems[resolved[order[position]]].tag }
+        /// The tags of every connection of argument `arg` of IP `ip`, in file order (for two or more).
+        func group(ip: Int, arg: Int) -> [String] {
+            connections.indices.filter { connections[$0].ipLayoutIndex == ip && connections[$0].argumentIndex == arg }
+                .map(tag)
+        }
+        func tag(_ connection: Int) -> String { mems[connections[connection].memory(among: mems.count)!].tag }
         func entry(named name: String) -> Int? {
             var name = name
             return name.withUTF8 { n in
@@ -324,17 +342,13 @@ extension PynqDictionaries {
             guard let i = entry(named: ip.instanceName) else { continue }
             entries[i].index = ipIndex
             for r in entries[i].registers.indices {
-                guard let id = entries[i].registers[r].id else { continue }
-                let found = connectionsOf(ip: ipIndex, arg: id)
-                guard let last = found.last else { continue }
-                entries[i].registers[r].memory = tag(last)
-                if found.count > 1 { entries[i].registers[r].memoryGroup = found.map(tag) }
+                guard let id = entries[i].registers[r].id, let found = connectionsOf(ip: ipIndex, arg: id) else { continue }
+                entries[i].registers[r].memory = tag(found.last)
+                if found.count > 1 { entries[i].registers[r].memoryGroup = group(ip: ipIndex, arg: id) }
             }
             for s in entries[i].streams.indices {
-                guard let id = entries[i].streams[s].id, let last = connectionsOf(ip: ipIndex, arg: id).last else {
-                    continue
-                }
-                entries[i].streams[s].streamTag = tag(last)
+                guard let id = entries[i].streams[s].id, let found = connectionsOf(ip: ipIndex, arg: id) else { continue }
+                entries[i].streams[s].streamTag = tag(found.last)
             }
         }
     }

@@ -50,12 +50,12 @@ enum PynqDictionaries {
                     throw error
                 }
             }
-            let resolved = try resolvedMemories(
+            try checkMemories(
                 connections, memoryCount: mems.count,
                 part: "\(source): xclbin section \(groupOnly ? "GROUP_CONNECTIVITY" : "CONNECTIVITY")")
             // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
             entries.sort { $0.name.precedes($1.name, in: doc) }
-            annotate(&entries, layout: layout, connections: connections, resolved: resolved, mems: mems, doc: doc)
+            annotate(&entries, layout: layout, connections: connections, mems: mems, doc: doc)
 
             let (ip, mem, clock) = dictionaries(entries, text: text, mems: mems, clocks: clocks)
             // The typed model is made from the entries and the XML when asked for.
@@ -64,25 +64,16 @@ enum PynqDictionaries {
         }
     }
 
-    /// The memory index of each connection, after Python's negative wrap.
+    /// Checks that every connection's memory exists, after Python's negative wrap
+    /// (`Connection.memory(among:)`).
     /// - Throws: `MetadataError` naming the connection when its memory does not exist.
-    static func resolvedMemories(_ connections: [Connection], memoryCount: Int, part: @autoclosure () -> String) throws
-        -> [Int]
-    {
-        var resolved: [Int] = []
-        resolved.reserveCapacity(connections.count)
-        for (i, c) in connections.enumerated() {
-            var m = c.memoryIndex
-            if m < 0 { m += memoryCount }
-            guard m >= 0, m < memoryCount else {
-                throw MetadataError(
-                    .badField, part: part(),
-                    offset: Layout.connectionArray + i * Layout.connectionSize + 8,
-                    reason: "connection \(i) names memory \(c.memoryIndex) but the memory topology has \(memoryCount) entries")
-            }
-            resolved.append(m)
+    static func checkMemories(_ connections: [Connection], memoryCount: Int, part: @autoclosure () -> String) throws {
+        for (i, c) in connections.enumerated() where c.memory(among: memoryCount) == nil {
+            throw MetadataError(
+                .badField, part: part(),
+                offset: Layout.connectionArray + i * Layout.connectionSize + 8,
+                reason: "connection \(i) names memory \(c.memoryIndex) but the memory topology has \(memoryCount) entries")
         }
-        return resolved
     }
 
     /// The typed memories and stream connections of `file` (its memory topology, with each stream's
@@ -91,15 +82,8 @@ enum PynqDictionaries {
     static func memoriesAndStreams(of file: XclbinFile) -> (memories: [MemoryBank], streams: [StreamConnection]) {
         let mems = file.effectiveMemTopology
         let layout = file.ipLayout ?? []
-        var connections = file.effectiveConnectivity
-        var resolved: [Int] = []
-        resolved.reserveCapacity(connections.count)
-        connections.removeAll { c in
-            let m = c.memoryIndex < 0 ? c.memoryIndex + mems.count : c.memoryIndex
-            guard m >= 0, m < mems.count else { return true }
-            resolved.append(m)
-            return false
-        }
+        // Connections to memories that do not exist are left out (see the doc comment).
+        let connections = file.effectiveConnectivity.filter { $0.memory(among: mems.count) != nil }
         let root: XMLElement?
         if case .xml(let r) = file.metadataStorage { root = r } else { root = nil }
         let xmlKernels = root.map(KernelSpans.kernels(of:)) ?? []
@@ -113,8 +97,8 @@ enum PynqDictionaries {
                                          routeID: m.sizeKBOrRouteID, flowID: m.baseAddressOrFlowID)
                 root?.withDocumentBytes { doc in
                     if kernelNames.count != xmlKernels.count { kernelNames = xmlKernels.map { $0.name?.string(in: doc) } }
-                    endpoints(of: i, kernels: xmlKernels, names: kernelNames, doc: doc, layout: layout,
-                              connections: connections, resolved: resolved, into: &s)
+                    endpoints(of: i, memoryCount: mems.count, kernels: xmlKernels, names: kernelNames, doc: doc,
+                              layout: layout, connections: connections, into: &s)
                 }
                 streams.append(s)
             } else {
@@ -172,14 +156,14 @@ enum PynqDictionaries {
     /// Source and sink of stream connection `memIndex`: the output and input stream arguments that
     /// CONNECTIVITY wires to it.
     /// `names`: the kernels' names.
-    static func endpoints(of memIndex: Int, kernels: [KernelSpans], names: [String?], doc: UnsafeBufferPointer<UInt8>,
-                          layout: [IPLayoutEntry], connections: [Connection], resolved: [Int],
+    static func endpoints(of memIndex: Int, memoryCount: Int, kernels: [KernelSpans], names: [String?],
+                          doc: UnsafeBufferPointer<UInt8>, layout: [IPLayoutEntry], connections: [Connection],
                           into s: inout StreamConnection) {
         func argumentIndex(_ a: KernelSpans.Arg) -> Int? {
             guard let id = a.id else { return nil }
             return id.hasReferences ? PythonNumbers.int(id.string(in: doc)) : PythonNumbers.int(utf8: id.bytes(in: doc))
         }
-        for (i, c) in connections.enumerated() where resolved[i] == memIndex {
+        for c in connections where c.memory(among: memoryCount) == memIndex {
             guard c.ipLayoutIndex >= 0, c.ipLayoutIndex < layout.count else { continue }
             let ip = layout[c.ipLayoutIndex]
             let kernelName = ip.kernelName

@@ -173,6 +173,42 @@ import TestSupport
         #expect(ips.map(\.cuIndex) == [0, 1])
     }
 
+    /// An argument's `memory` is its last connection's and `MBG` lists all of them, with Python's negative
+    /// memory indices; the same whether the connections are few (searched in order) or many (sorted).
+    @Test(arguments: [0, 20]) func argumentMemoriesFromConnectivity(unrelatedConnections: Int) throws {
+        let w = XclbinWriter(part: "test")
+        let mems = try w.memTopology((0..<4).map {
+            MemoryTopologyEntry(type: .ddr4, used: 1, sizeKBOrRouteID: 1, baseAddressOrFlowID: Int64($0) << 20, tag: "bank\($0)")
+        })
+        let layout = try w.ipLayout([
+            IPLayoutEntry(type: 1, properties: 0, baseAddress: 0x8000, name: "other:o_1"),
+            IPLayoutEntry(type: 1, properties: 0, baseAddress: 0x1000, name: "k:k_1"),
+        ])
+        let pointer = { (name: String, id: Int, offset: Int) in
+            #"<arg name="\#(name)" addressQualifier="1" id="\#(id)" port="M" size="0x8" offset="\#(offset)" hostSize="0x8" type="int*"/>"#
+        }
+        let kernel = #"<kernel name="k" vlnv="x:y:k:1.0"><port name="S" mode="slave" range="0x1000"/><port name="M" mode="master" range="0xFFFFFFFF"/>"#
+            + pointer("a", 0, 16) + pointer("b", 1, 28) + pointer("c", 2, 40)
+            + #"<instance name="k_1"><addrRemap base="0x1000" port="S"/></instance></kernel>"#
+        // Connections of IP 0 (not this kernel) mixed in; b twice (MBG), c through index -1 (the last memory).
+        var connections = (0..<unrelatedConnections).map { Connection(argumentIndex: $0 % 3, ipLayoutIndex: 0, memoryIndex: $0 % 4) }
+        connections.insert(Connection(argumentIndex: 1, ipLayoutIndex: 1, memoryIndex: 1), at: connections.count / 2)
+        connections += [Connection(argumentIndex: 2, ipLayoutIndex: 1, memoryIndex: -1),
+                        Connection(argumentIndex: 0, ipLayoutIndex: 1, memoryIndex: 0),
+                        Connection(argumentIndex: 1, ipLayoutIndex: 1, memoryIndex: 2)]
+        let f = try Xclbin.read(bytes: try Self.file([
+            (.memTopology, mems), (.ipLayout, layout), (.connectivity, w.connectivity(connections)),
+            (.embeddedMetadata, Self.xml(kernel)),
+        ]), source: "connections")
+        let registers = try #require(f.ipDict["k_1"]?["registers"])
+        #expect(registers["a"]?["memory"] == "bank0" && registers["a"]?["MBG"] == nil)
+        #expect(registers["b"]?["memory"] == "bank2")
+        #expect(registers["b"]?["MBG"] == ["bank1", "bank2"])
+        #expect(registers["c"]?["memory"] == "bank3")
+        #expect(f.ipDict["k_1"]?["index"] == 1)
+        #expect(f.ips.first?.registers.first { $0.name == "b" }?.memory == "bank2")
+    }
+
     @Test func pythonNumbersAreAccepted() throws {
         for (text, value) in [("0x1C", 28), ("28", 28), (" 28 ", 28), ("0o34", 28), ("0b11100", 28), ("2_8", 28),
                               ("0x_1c", 28), ("+28", 28), ("000", 0), ("-4", -4)] {

@@ -47,13 +47,16 @@ struct XMLPaddedBytes {
             let end = inPlaceEnd(document)
             if i < end { i = try body(XMLPaddedBytes(p: base, n: n, end: end, first: 0, document: base, classes: classes), i) }
             let count = n &- i
-            let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: count &+ padding)
-            defer { copy.deallocate() }
-            copy.initialize(from: base + i, count: count)
-            (copy + count).initialize(repeating: 0, count: padding)
-            // Moved back by `i`: read only at `i` and after.
-            let moved = UnsafePointer(copy) - i
-            _ = try body(XMLPaddedBytes(p: moved, n: n, end: n, first: i, document: base, classes: classes), i)
+            // The rest is usually short (from the last item that starts near the end): a temporary buffer,
+            // on the stack when it is small enough (the standard library decides; large ones go to the heap).
+            try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count &+ padding) { (buffer) throws(XMLError) in
+                let copy = buffer.baseAddress!
+                copy.initialize(from: base + i, count: count)
+                (copy + count).initialize(repeating: 0, count: padding)
+                // Moved back by `i`: read only at `i` and after.
+                let moved = UnsafePointer(copy) - i
+                _ = try body(XMLPaddedBytes(p: moved, n: n, end: n, first: i, document: base, classes: classes), i)
+            }
         }
     }
 

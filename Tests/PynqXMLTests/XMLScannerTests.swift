@@ -25,6 +25,18 @@ import TestSupport
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The part scanned in a padded copy is long when the document's last '<' near its end comes after a
+    /// long run without one (text, a comment, an attribute value): the copy is then not a small stack
+    /// buffer.
+    @Test(arguments: [40, 1_000, 70_000]) func longTailsWithoutATag(length: Int) {
+        let run = String(repeating: "x", count: length)
+        Self.check("<a>\(run)</a>")
+        Self.check("<a><!--\(run)--></a>")
+        Self.check("<a b=\"\(run)\"/>")
+        Self.check("<a>\(run)")  // unterminated: the same error at the same offset
+        Self.check("<a>\(run)&amp;\(run)</a>")
+    }
+
     @Test func byteClassTableMatchesTheRules() {
         for v in 0...255 {
             let b = UInt8(v), c = XMLPaddedBytes.byteClasses[v]

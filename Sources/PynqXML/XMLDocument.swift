@@ -61,17 +61,23 @@ final class Storage: @unchecked Sendable {  // immutable after init; frees its t
     let attributes: XMLTable<Attribute>
     let texts: XMLTable<Text>
 
-    init(bytes: [UInt8], nodes: XMLTable<Node>, attributes: XMLTable<Attribute>, texts: XMLTable<Text>) {
+    /// The allocation the tables started in (freed after them).
+    let block: XMLTableBlock
+
+    init(bytes: [UInt8], nodes: XMLTable<Node>, attributes: XMLTable<Attribute>, texts: XMLTable<Text>,
+         block: XMLTableBlock) {
         self.bytes = bytes
         self.nodes = nodes
         self.attributes = attributes
         self.texts = texts
+        self.block = block
     }
 
     deinit {
         nodes.free()
         attributes.free()
         texts.free()
+        block.free()
     }
 
 

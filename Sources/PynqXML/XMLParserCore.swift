@@ -9,6 +9,8 @@ struct XMLParserCore {
     var nodes: XMLTableBuilder<Storage.Node>
     var attributes: XMLTableBuilder<Storage.Attribute>
     var texts: XMLTableBuilder<Storage.Text>
+    /// Where the three tables start (one allocation).
+    let block: XMLTableBlock
     // Scan state (fields rather than locals: kept in memory, they leave the registers to the loops).
     /// The innermost open element (index -1 outside the document element).
     var open = OpenElement(index: -1, lastChild: -1, lastText: -1)
@@ -18,9 +20,9 @@ struct XMLParserCore {
     init(bytes: [UInt8], source: String) {
         self.bytes = bytes
         self.source = source
-        nodes = XMLTableBuilder(capacity: bytes.count / 64)
-        attributes = XMLTableBuilder(capacity: bytes.count / 24)
-        texts = XMLTableBuilder(capacity: 16)
+        (block, nodes, attributes, texts) = XMLTableBlock.make(
+            Swift.max(bytes.count / 64, 16), Swift.max(bytes.count / 24, 16), 16,
+            Storage.Node.self, Storage.Attribute.self, Storage.Text.self)
     }
 
     /// An error of this document; the scanning functions leave `source` empty and `parse` fills it in.
@@ -51,11 +53,13 @@ struct XMLParserCore {
             nodes.free()
             attributes.free()
             texts.free()
+            block.free()
             var located = error
             located.source = source
             throw located
         }
-        return Storage(bytes: bytes, nodes: nodes.finish(), attributes: attributes.finish(), texts: texts.finish())
+        return Storage(bytes: bytes, nodes: nodes.finish(), attributes: attributes.finish(), texts: texts.finish(),
+                       block: block)
     }
 
     // MARK: scanning

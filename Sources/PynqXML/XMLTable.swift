@@ -5,10 +5,20 @@ struct XMLTableBuilder<Element: BitwiseCopyable> {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private var capacity: Int
+    /// `base` is this table's own allocation (else a part of a block that its owner frees: see
+    /// `XMLTableBlock`). A table that grows always has its own.
+    private(set) var ownsBase = true
 
     init(capacity: Int) {
         self.capacity = Swift.max(capacity, 16)
         base = .allocate(capacity: self.capacity)
+    }
+
+    /// A table that starts in `capacity` elements at `base`, memory someone else frees.
+    init(borrowing base: UnsafeMutablePointer<Element>, capacity: Int) {
+        self.base = base
+        self.capacity = capacity
+        ownsBase = false
     }
 
     @inline(__always)
@@ -34,18 +44,45 @@ struct XMLTableBuilder<Element: BitwiseCopyable> {
 
     @inline(never)
     private mutating func grow() {
-        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: Swift.max(capacity * 2, 16))
         bigger.moveInitialize(from: base, count: count)
-        base.deallocate()
+        if ownsBase { base.deallocate() }
         base = bigger
-        capacity *= 2
+        capacity = Swift.max(capacity * 2, 16)
+        ownsBase = true
     }
 
     /// The finished table (the builder must not be used or freed afterwards).
-    func finish() -> XMLTable<Element> { XMLTable(base: base, count: count) }
+    func finish() -> XMLTable<Element> { XMLTable(base: base, count: count, ownsBase: ownsBase) }
 
-    /// Frees the memory when parsing fails.
-    func free() { base.deallocate() }
+    /// Frees the memory when parsing fails (its own allocation only).
+    func free() { if ownsBase { base.deallocate() } }
+}
+
+/// One allocation that the parser's three tables start in (elements, attributes, texts), sized from the
+/// document's length: most documents never grow a table, so a parse costs one allocation for all three.
+/// The `Storage` (or, on error, the parser) frees the block once, after its tables.
+struct XMLTableBlock {
+    let raw: UnsafeMutableRawPointer
+
+    /// Room for `nodes`, `attributes` and `texts` elements, and builders that start there.
+    static func make<A: BitwiseCopyable, B: BitwiseCopyable, C: BitwiseCopyable>(
+        _ nodes: Int, _ attributes: Int, _ texts: Int, _: A.Type, _: B.Type, _: C.Type
+    ) -> (XMLTableBlock, XMLTableBuilder<A>, XMLTableBuilder<B>, XMLTableBuilder<C>) {
+        func aligned(_ offset: Int, _ alignment: Int) -> Int { (offset + alignment - 1) & ~(alignment - 1) }
+        let a = 0
+        let b = aligned(a + nodes * MemoryLayout<A>.stride, MemoryLayout<B>.alignment)
+        let c = aligned(b + attributes * MemoryLayout<B>.stride, MemoryLayout<C>.alignment)
+        let size = c + texts * MemoryLayout<C>.stride
+        let alignment = Swift.max(MemoryLayout<A>.alignment, MemoryLayout<B>.alignment, MemoryLayout<C>.alignment)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(size, 1), alignment: alignment)
+        return (XMLTableBlock(raw: raw),
+                XMLTableBuilder(borrowing: (raw + a).bindMemory(to: A.self, capacity: nodes), capacity: nodes),
+                XMLTableBuilder(borrowing: (raw + b).bindMemory(to: B.self, capacity: attributes), capacity: attributes),
+                XMLTableBuilder(borrowing: (raw + c).bindMemory(to: C.self, capacity: texts), capacity: texts))
+    }
+
+    func free() { raw.deallocate() }
 }
 
 /// An immutable table made by `XMLTableBuilder`: random access with a bounds check, no reference
@@ -53,6 +90,8 @@ struct XMLTableBuilder<Element: BitwiseCopyable> {
 struct XMLTable<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>
     let count: Int
+    /// `base` is this table's own allocation (else part of an `XMLTableBlock`).
+    let ownsBase: Bool
 
     var startIndex: Int { 0 }
     var endIndex: Int { count }
@@ -67,5 +106,5 @@ struct XMLTable<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Se
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
-    func free() { base.deallocate() }
+    func free() { if ownsBase { base.deallocate() } }
 }

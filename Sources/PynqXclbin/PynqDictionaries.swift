@@ -82,7 +82,6 @@ enum PynqDictionaries {
     static func memoriesAndStreams(of file: XclbinFile) -> (memories: [MemoryBank], streams: [StreamConnection]) {
         let mems = file.effectiveMemTopology
         let layout = file.ipLayout ?? []
-        // Connections to memories that do not exist are left out (see the doc comment).
         let connections = file.effectiveConnectivity.filter { $0.memory(among: mems.count) != nil }
         let root: XMLElement?
         if case .xml(let r) = file.metadataStorage { root = r } else { root = nil }

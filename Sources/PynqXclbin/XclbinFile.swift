@@ -212,13 +212,14 @@ public struct XclbinFile: Sendable {
     /// Every section in table order, duplicates included (made from the section table when asked for,
     /// unless set).
     public var sections: [XclbinSection] {
-        get {
-            sectionsOverride ?? sectionTable.map {
-                XclbinSection(kind: $0.kind, nameField: $0.name, offset: $0.offset,
-                              data: fileBytes[$0.offset..<($0.offset + $0.size)])
-            }
-        }
+        get { sectionsOverride ?? sectionTable.map(section(of:)) }
         set { sectionsOverride = newValue }
+    }
+
+    /// The section an entry of the section table describes.
+    private func section(of entry: SectionEntry) -> XclbinSection {
+        XclbinSection(kind: entry.kind, nameField: entry.name, offset: entry.offset,
+                      data: fileBytes[entry.offset..<(entry.offset + entry.size)])
     }
 
     /// One entry of the file's section table, as read (in range of `fileBytes`, checked).
@@ -350,9 +351,7 @@ public struct XclbinFile: Sendable {
     /// The last section of `kind`, if any.
     public func section(_ kind: XclbinSectionKind) -> XclbinSection? {
         if let sectionsOverride { return sectionsOverride.last { $0.kind == kind } }
-        return sectionTable.last { $0.kind == kind }.map {
-            XclbinSection(kind: $0.kind, nameField: $0.name, offset: $0.offset, data: fileBytes[$0.offset..<($0.offset + $0.size)])
-        }
+        return sectionTable.last { $0.kind == kind }.map(section(of:))
     }
 
     /// The bytes of the last BITSTREAM section, if any.

@@ -129,6 +129,19 @@ import TestSupport
         #expect(value == .dict(literal))
     }
 
+    /// Values and keys can be ranges of a text given to `finish(text:)` (kept, not copied).
+    @Test func textRangesAsValuesAndKeys() {
+        let text = Array("name=vadd type=void*".utf8)
+        var b = MetaTableBuilder(keys: Self.keys, textCount: text.count, entries: 4, strings: 1)
+        let d = b.reserveDict(count: 2)
+        b.set(d, 0, key: b.text(0..<4), b.text(5..<9))
+        b.set(d, 1, key: b.text(10..<14), b.text(15..<20))
+        let value = b.finish(text: text).value(of: d)
+        #expect(value == ["name": "vadd", "type": "void*"])
+        #expect(value["type"] == "void*" && value["missing"] == nil)
+        #expect(value.jsonString(indent: nil) == #"{"name":"vadd","type":"void*"}"#)
+    }
+
     @Test func anUnfinishedBuilderCanBeDropped() {
         var b = MetaTableBuilder(keys: Self.keys, entries: 4, strings: 4)
         let d = b.reserve(keys: 0..<3)

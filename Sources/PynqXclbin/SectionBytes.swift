@@ -40,10 +40,16 @@ struct SectionBytes {
     /// A NUL-terminated name in a fixed-size field, decoded as UTF-8 with invalid sequences repaired.
     func name(_ offset: Int, _ length: Int) throws -> String {
         try check(offset, length)
-        var end = 0
-        while end < length, start[offset + end] != 0 { end += 1 }
-        return String(decoding: UnsafeBufferPointer(start: start + offset, count: end), as: UTF8.self)
+        return fieldName(start + offset, length)
     }
+}
+
+/// The NUL-terminated name in the `length`-byte field at `field` (C `char name[N]`), decoded as UTF-8 with
+/// invalid sequences repaired.
+func fieldName(_ field: UnsafePointer<UInt8>, _ length: Int) -> String {
+    var end = 0
+    while end < length, field[end] != 0 { end += 1 }
+    return String(decoding: UnsafeBufferPointer(start: field, count: end), as: UTF8.self)
 }
 
 extension ByteReader {

@@ -243,12 +243,7 @@ extension ByteReader {
     /// decoded as UTF-8 with invalid sequences repaired.
     func name(_ offset: Int, _ length: Int) throws -> String {
         try check(offset, length)
-        let start = base + offset
-        return bytes.withUnsafeBufferPointer { buf in
-            var end = start
-            let limit = start + length
-            while end < limit, buf[end] != 0 { end += 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<end]), as: UTF8.self)
-        }
+        guard length > 0 else { return "" }
+        return bytes.withUnsafeBufferPointer { fieldName($0.baseAddress! + base + offset, length) }
     }
 }

@@ -8,8 +8,8 @@ struct XclbinReader {
     let source: String
 
     func read() throws -> XclbinFile {
-        let header = try readHeader()
-        let sections = try readSectionTable(count: header.numSections)
+        let (header, numSections) = try readHeader()
+        let sections = try readSectionTable(count: numSections)
 
         // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary. The parsers read
         // windows of `file` (no reference counting per window).
@@ -39,7 +39,7 @@ struct XclbinReader {
         let debugIPSection = !hasDebugIP ? nil : sections.last { $0.kind == .debugIPLayout }.flatMap {
             try? ByteReader(bytes, offset: $0.offset, length: $0.size, part: source)
         }
-        let uuid = header.value.uuid, uuidHex = header.value.uuidHex
+        let uuid = header.uuid, uuidHex = header.uuidHex
         let derived = try PynqDictionaries.derive(
             .init(source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology ?? [],
                   connections: connectivity ?? groupConnectivity ?? [], groupOnly: connectivity == nil,
@@ -47,7 +47,7 @@ struct XclbinReader {
             metadata: metadata)
         // Made in one expression and returned as made (assigning to a variable first costs a copy).
         return XclbinFile(
-            source: source, header: header.value, sectionTable: sections, fileBytes: bytes, memTopology: memTopology,
+            source: source, header: header, sectionTable: sections, fileBytes: bytes, memTopology: memTopology,
             groupTopology: groupTopology, ipLayout: ipLayout, connectivity: connectivity,
             groupConnectivity: groupConnectivity, clockFrequencies: clockFrequencies, ipEntries: derived.ipEntries,
             ipText: metadata?.bytes ?? [],

@@ -20,24 +20,14 @@ enum PynqDictionaries {
         var kernelStorage: XclbinFile.KernelStorage
     }
 
-    /// The parsed sections `derive` works from.
-    struct Sections {
-        var source: String
-        var uuidHex: String
-        var ipLayout: [IPLayoutEntry]?
-        /// MEM_TOPOLOGY, else GROUP_TOPOLOGY.
-        var mems: [MemoryTopologyEntry]
-        /// CONNECTIVITY, else GROUP_CONNECTIVITY (`groupOnly`).
-        var connections: [Connection]
-        var groupOnly: Bool
-        var clocks: [ClockFrequencyEntry]
-    }
-
-    /// pynq's dictionaries, and what the typed model is made from. `metadata`: the root element of
+    /// pynq's dictionaries, and what the typed model is made from, from the parsed sections (taken as
+    /// parameters, not copied into a value). `mems`: MEM_TOPOLOGY, else GROUP_TOPOLOGY; `connections`:
+    /// CONNECTIVITY, else GROUP_CONNECTIVITY (`groupOnly`). `metadata`: the root element of
     /// EMBEDDED_METADATA's XML and the XML's bytes, if the file has it.
-    static func derive(_ parts: Sections, metadata: (root: XMLElement, bytes: [UInt8])?) throws -> Derived {
-        let uuid = parts.uuidHex, source = parts.source, groupOnly = parts.groupOnly
-        let layout = parts.ipLayout ?? [], mems = parts.mems, connections = parts.connections, clocks = parts.clocks
+    static func derive(source: String, uuidHex uuid: String, ipLayout: [IPLayoutEntry]?, mems: [MemoryTopologyEntry],
+                       connections: [Connection], groupOnly: Bool, clocks: [ClockFrequencyEntry],
+                       metadata: (root: XMLElement, bytes: [UInt8])?) throws -> Derived {
+        let layout = ipLayout ?? []
         let text = metadata?.bytes ?? []
         return try text.withUnsafeBufferPointer { doc in
             var entries: [IPEntry] = []

@@ -41,10 +41,9 @@ struct XclbinReader {
         }
         let uuid = header.uuid, uuidHex = header.uuidHex
         let derived = try PynqDictionaries.derive(
-            .init(source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology ?? [],
-                  connections: connectivity ?? groupConnectivity ?? [], groupOnly: connectivity == nil,
-                  clocks: clockFrequencies ?? []),
-            metadata: metadata)
+            source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology ?? [],
+            connections: connectivity ?? groupConnectivity ?? [], groupOnly: connectivity == nil,
+            clocks: clockFrequencies ?? [], metadata: metadata)
         // Made in one expression and returned as made (assigning to a variable first costs a copy).
         return XclbinFile(
             source: source, header: header, sectionTable: sections, fileBytes: bytes, memTopology: memTopology,

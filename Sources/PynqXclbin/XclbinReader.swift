@@ -13,22 +13,15 @@ struct XclbinReader {
 
         // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary. The parsers read
         // windows of `file` (no reference counting per window).
-        func section<T>(_ kind: XclbinSectionKind, in file: UnsafeBufferPointer<UInt8>,
-                        _ parse: (SectionBytes) throws -> T) throws -> T? {
-            guard let i = sections.lastIndex(where: { $0.kind == kind }) else { return nil }
-            // In range: checked by readSectionTable. Errors are named after the section when thrown.
-            let window = SectionBytes(file, offset: sections[i].offset, length: sections[i].size)
-            return try named(sectionPrefix + kind.name) { try parse(window) }
-        }
         let (memTopology, groupTopology, ipLayout, connectivity, groupConnectivity, clockFrequencies, hasDebugIP) =
             try bytes.withUnsafeBufferPointer { file in
-                (try section(.memTopology, in: file, SectionParsers.memTopology),
-                 try section(.groupTopology, in: file, SectionParsers.memTopology),
-                 try section(.ipLayout, in: file, SectionParsers.ipLayout),
-                 try section(.connectivity, in: file, SectionParsers.connectivity),
-                 try section(.groupConnectivity, in: file, SectionParsers.connectivity),
-                 try section(.clockFreqTopology, in: file, SectionParsers.clockTopology),
-                 try section(.debugIPLayout, in: file, SectionParsers.checkDebugIPLayout) != nil)
+                (try Self.section(.memTopology, sections, file, source, SectionParsers.memTopology),
+                 try Self.section(.groupTopology, sections, file, source, SectionParsers.memTopology),
+                 try Self.section(.ipLayout, sections, file, source, SectionParsers.ipLayout),
+                 try Self.section(.connectivity, sections, file, source, SectionParsers.connectivity),
+                 try Self.section(.groupConnectivity, sections, file, source, SectionParsers.connectivity),
+                 try Self.section(.clockFreqTopology, sections, file, source, SectionParsers.clockTopology),
+                 try Self.section(.debugIPLayout, sections, file, source, SectionParsers.checkDebugIPLayout) != nil)
             }
         var metadata: (root: XMLElement, bytes: [UInt8])? = nil
         if let i = sections.lastIndex(where: { $0.kind == .embeddedMetadata }) {
@@ -57,6 +50,21 @@ struct XclbinReader {
     }
 
     private var sectionPrefix: String { source + ": xclbin section " }
+
+    /// The last section of `kind` in `sections`, parsed from its window of `file`, or `nil`. An error
+    /// without a part (or naming only `source`) is named after the section. Everything is a parameter
+    /// (nothing captured): no reference counting per call.
+    private static func section<T>(_ kind: XclbinSectionKind, _ sections: [XclbinFile.SectionEntry],
+                                   _ file: UnsafeBufferPointer<UInt8>, _ source: String,
+                                   _ parse: (SectionBytes) throws -> T) throws -> T? {
+        guard let i = sections.lastIndex(where: { $0.kind == kind }) else { return nil }
+        // In range: checked by readSectionTable.
+        let window = SectionBytes(file, offset: sections[i].offset, length: sections[i].size)
+        do { return try parse(window) } catch var error as MetadataError {
+            if error.part.isEmpty || error.part == source { error.part = source + ": xclbin section " + kind.name }
+            throw error
+        }
+    }
 
     /// Runs `body`; a `MetadataError` it throws that names only the bare `source` as its part (or no part,
     /// from `SectionBytes`) gets `part` instead (others already name something more precise). Part names

@@ -37,6 +37,12 @@ struct SectionBytes {
         return start[offset]
     }
 
+    /// `length` raw bytes at `offset`, as an array of their own.
+    func array(_ offset: Int, _ length: Int) throws -> [UInt8] {
+        try check(offset, length)
+        return Array(UnsafeBufferPointer(start: start + offset, count: length))
+    }
+
     /// A NUL-terminated name in a fixed-size field, decoded as UTF-8 with invalid sequences repaired.
     func name(_ offset: Int, _ length: Int) throws -> String {
         try check(offset, length)

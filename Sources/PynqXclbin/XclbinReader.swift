@@ -8,8 +8,12 @@ struct XclbinReader {
     let source: String
 
     func read() throws -> XclbinFile {
-        let (header, numSections) = try readHeader()
-        let sections = try readSectionTable(count: numSections)
+        // The header and the section table are read from a pointer window of the whole file too.
+        let (header, sections) = try bytes.withUnsafeBufferPointer { file in
+            let whole = SectionBytes(file, offset: 0, length: file.count)
+            let (header, numSections) = try readHeader(whole)
+            return (header, try readSectionTable(whole, count: numSections))
+        }
 
         // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary. The parsers read
         // windows of `file` (no reference counting per window).
@@ -82,13 +86,12 @@ struct XclbinReader {
 
     // MARK: header
 
-    private func readHeader() throws -> (value: XclbinHeader, numSections: Int) {
-        try named("\(source): xclbin header") { try readHeaderFields() }
+    private func readHeader(_ r: SectionBytes) throws -> (value: XclbinHeader, numSections: Int) {
+        try named("\(source): xclbin header") { try readHeaderFields(r) }
     }
 
-    private func readHeaderFields() throws -> (value: XclbinHeader, numSections: Int) {
+    private func readHeaderFields(_ r: SectionBytes) throws -> (value: XclbinHeader, numSections: Int) {
         let part = source  // `readHeader` names the header in errors
-        let r = ByteReader(bytes, part: part)
         guard bytes.count >= 8, bytes[0..<8].elementsEqual(Xclbin.magic) else {
             let found = String(decoding: bytes.prefix(8).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: ".") },
                                as: UTF8.self)
@@ -123,12 +126,11 @@ struct XclbinReader {
         return (value, numSections)
     }
 
-    private func readSectionTable(count: Int) throws -> [XclbinFile.SectionEntry] {
-        try named("\(source): xclbin section table") { try readSectionEntries(count: count) }
+    private func readSectionTable(_ r: SectionBytes, count: Int) throws -> [XclbinFile.SectionEntry] {
+        try named("\(source): xclbin section table") { try readSectionEntries(r, count: count) }
     }
 
-    private func readSectionEntries(count: Int) throws -> [XclbinFile.SectionEntry] {
-        let r = ByteReader(bytes, part: source)
+    private func readSectionEntries(_ r: SectionBytes, count: Int) throws -> [XclbinFile.SectionEntry] {
         var sections: [XclbinFile.SectionEntry] = []
         sections.reserveCapacity(count)
         for i in 0..<count {
@@ -227,30 +229,5 @@ enum SectionParsers {
                 properties: try r.u8(at + 2), major: try r.u8(at + 3), minor: try r.u8(at + 4),
                 baseAddress: try r.le(at + 8, as: UInt64.self), name: try r.name(at + 16, 128))
         }
-    }
-}
-
-extension ByteReader {
-    /// A little-endian integer at `offset`, bounds-checked like `u32`/`u64` but loaded in one step.
-    @inline(__always)
-    func le<T: FixedWidthInteger>(_ offset: Int, as _: T.Type = T.self) throws -> T {
-        try check(offset, MemoryLayout<T>.size)
-        return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: base + offset, as: T.self)) }
-    }
-
-    /// `length` raw bytes at `offset` as an array of their own (one copy, no intermediate slice).
-    func array(_ offset: Int, _ length: Int) throws -> [UInt8] {
-        try check(offset, length)
-        return bytes.withUnsafeBufferPointer { buf in
-            Array(UnsafeBufferPointer(rebasing: buf[(base + offset)..<(base + offset + length)]))
-        }
-    }
-
-    /// `cString` without making an intermediate slice: a NUL-terminated name in a fixed-size field,
-    /// decoded as UTF-8 with invalid sequences repaired.
-    func name(_ offset: Int, _ length: Int) throws -> String {
-        try check(offset, length)
-        guard length > 0 else { return "" }
-        return bytes.withUnsafeBufferPointer { fieldName($0.baseAddress! + base + offset, length) }
     }
 }

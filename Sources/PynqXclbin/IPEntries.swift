@@ -141,8 +141,22 @@ extension PynqDictionaries {
 
     /// `_xclxml_to_ip_dict`: one entry per instance with a numeric control address, in insertion order.
     /// `doc` holds the bytes the kernels' spans point into.
-    static func ipEntries(_ kernels: [KernelSpans], doc: UnsafeBufferPointer<UInt8>, uuid: String,
+    static func ipEntries(_ list: KernelSpans.List, doc: UnsafeBufferPointer<UInt8>, uuid: String,
                           part: String) throws -> [IPEntry] {
+        // The ports, arguments and instances are read through pointers: no reference counting per loop.
+        try list.ports.withUnsafeBufferPointer { ports in
+            try list.args.withUnsafeBufferPointer { args in
+                try list.instances.withUnsafeBufferPointer { instances in
+                    try ipEntries(list.kernels, ports, args, instances, doc: doc, uuid: uuid, part: part)
+                }
+            }
+        }
+    }
+
+    private static func ipEntries(_ kernels: [KernelSpans], _ allPorts: UnsafeBufferPointer<KernelSpans.Port>,
+                                  _ allArgs: UnsafeBufferPointer<KernelSpans.Arg>,
+                                  _ allInstances: UnsafeBufferPointer<KernelSpans.Instance>,
+                                  doc: UnsafeBufferPointer<UInt8>, uuid: String, part: String) throws -> [IPEntry] {
         func text(_ span: XMLSpan) -> String { span.string(in: doc) }
         func number(_ span: XMLSpan?, _ attr: String, of what: @autoclosure () -> String, at offset: Int,
                     autoBase: Bool = true) throws -> Int {
@@ -166,14 +180,15 @@ extension PynqDictionaries {
             var slaves: [(name: XMLSpan, port: KernelSpans.Port)] = []
             var readOnly: [XMLSpan] = []
             var writeOnly: [XMLSpan] = []
-            for p in k.ports where `is`(p.mode, "slave") {
+            let ports = allPorts[k.ports]
+            for p in ports where `is`(p.mode, "slave") {
                 guard let n = p.name else { throw missing("name", of: "a slave port of \(kname())", at: p.xmlOffset, part: part) }
                 if let i = slaves.firstIndex(where: { $0.name.sameText(as: n, in: doc) }) { slaves[i].port = p } else {
                     slaves.append((n, p))
                 }
             }
             if slaves.isEmpty { continue }
-            for p in k.ports {
+            for p in ports {
                 let readOnlyPort = `is`(p.mode, "read_only"), writeOnlyPort = !readOnlyPort && `is`(p.mode, "write_only")
                 guard readOnlyPort || writeOnlyPort || `is`(p.mode, "master") else { continue }
                 guard let n = p.name else { throw missing("name", of: "a port of \(kname())", at: p.xmlOffset, part: part) }
@@ -186,12 +201,13 @@ extension PynqDictionaries {
 
             var registers: [RegisterEntry] = []
             registers.reserveCapacity(k.args.count + 1)
+            let args = allArgs[k.args]
             if !proto.equals("ap_ctrl_none", in: doc) && !proto.equals("user_managed", in: doc) {
                 registers.append(RegisterEntry(name: .string("CTRL"), isControl: true, offset: 0, size: 4, hostSize: 0,
                                                type: .string("unsigned int"), id: nil))
             }
             var streams: [StreamEntry] = []
-            for a in k.args {
+            for a in args {
                 func what() -> String { "argument \(a.name.map { "'\(text($0))'" } ?? "(unnamed)") of \(kname())" }
                 let q = try number(a.addressQualifier, "addressQualifier", of: what(), at: a.xmlOffset)
                 if q & 0x4 == 0 {
@@ -234,7 +250,7 @@ extension PynqDictionaries {
                     }
                 }
             }
-            for inst in k.instances {
+            for inst in allInstances[k.instances] {
                 func what() -> String { "instance \(inst.name.map { "'\(text($0))'" } ?? "(unnamed)") of \(kname())" }
                 guard inst.hasAddrRemap else { throw missing("addrRemap", of: what(), at: inst.xmlOffset, part: part) }
                 guard let baseText = inst.base else { throw missing("base", of: "the addrRemap of \(what())", at: inst.xmlOffset, part: part) }

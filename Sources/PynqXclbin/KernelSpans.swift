@@ -4,14 +4,24 @@ import PynqXML
 /// reads. pynq's dictionaries are derived from these directly: strings are made only for what it keeps,
 /// and numbers are parsed from the bytes (`EmbeddedMetadata`, with every attribute as a string, is made
 /// only when asked for).
+/// One kernel: its attributes and where its ports, arguments and instances are in the `List`'s arrays
+/// (a plain value: copying it counts no references).
 struct KernelSpans {
     var name: XMLSpan?
     var vlnv: XMLSpan?
     var hwControlProtocol: XMLSpan?
-    var ports: [Port] = []
-    var args: [Arg] = []
-    var instances: [Instance] = []
+    var ports: Range<Int> = 0..<0
+    var args: Range<Int> = 0..<0
+    var instances: Range<Int> = 0..<0
     var xmlOffset: Int
+
+    /// Every kernel of a document, and all their ports, arguments and instances in three arrays.
+    struct List {
+        var kernels: [KernelSpans] = []
+        var ports: [Port] = []
+        var args: [Arg] = []
+        var instances: [Instance] = []
+    }
 
     struct Port {
         var name: XMLSpan?
@@ -42,18 +52,18 @@ struct KernelSpans {
     /// The kernels under `platform/device/core` of a parsed EMBEDDED_METADATA document. As with
     /// `XMLElement`'s subscript, the first of repeated attributes counts. Walks the document's raw
     /// element table: no `XMLElement` per element visited.
-    static func kernels(of root: XMLElement) -> [KernelSpans] {
+    static func kernels(of root: XMLElement) -> List {
         root.withRawElements { raw in
-            var kernels: [KernelSpans] = []
+            var list = List()
             // `root.path("platform", "device", "core", "kernel")`.
             forEachChild(of: root.documentIndex, named: "platform", raw) { platform in
                 forEachChild(of: platform, named: "device", raw) { device in
                     forEachChild(of: device, named: "core", raw) { core in
-                        forEachChild(of: core, named: "kernel", raw) { k in kernels.append(kernel(k, raw)) }
+                        forEachChild(of: core, named: "kernel", raw) { k in list.kernels.append(kernel(k, raw, into: &list)) }
                     }
                 }
             }
-            return kernels
+            return list
         }
     }
 
@@ -66,13 +76,17 @@ struct KernelSpans {
         }
     }
 
-    private static func kernel(_ k: Int, _ raw: XMLRawElements) -> KernelSpans {
+    /// Kernel `k`, its ports, arguments and instances appended to `list`.
+    private static func kernel(_ k: Int, _ raw: XMLRawElements, into list: inout List) -> KernelSpans {
         let doc = raw.bytes
         var kernel = KernelSpans(xmlOffset: raw.byteOffset(of: k))
-        // Room for a typical kernel: one allocation per array instead of regrowing from one element.
-        kernel.ports.reserveCapacity(4)
-        kernel.args.reserveCapacity(8)
-        kernel.instances.reserveCapacity(2)
+        if list.kernels.isEmpty {
+            // Room for a typical design: one allocation per array instead of regrowing from one element.
+            list.ports.reserveCapacity(8)
+            list.args.reserveCapacity(16)
+            list.instances.reserveCapacity(4)
+        }
+        let firstPort = list.ports.count, firstArg = list.args.count, firstInstance = list.instances.count
         for a in raw.attributes(of: k) {
             let n = a.name
             if n.equals("name", in: doc) { set(&kernel.name, a.value) }
@@ -91,7 +105,7 @@ struct KernelSpans {
                     else if n.equals("mode", in: doc) { set(&port.mode, a.value) }
                     else if n.equals("range", in: doc) { set(&port.range, a.value) }
                 }
-                kernel.ports.append(port)
+                list.ports.append(port)
             } else if tag.equals("arg", in: doc) {
                 var arg = Arg(xmlOffset: raw.byteOffset(of: child))
                 for a in raw.attributes(of: child) {
@@ -110,16 +124,19 @@ struct KernelSpans {
                     default: break
                     }
                 }
-                kernel.args.append(arg)
+                list.args.append(arg)
             } else if tag.equals("instance", in: doc) {
                 var remap = raw.firstChild(of: child)
                 while remap >= 0, !raw.name(of: remap).equals("addrRemap", in: doc) { remap = raw.nextSibling(of: remap) }
                 var instance = Instance(hasAddrRemap: remap >= 0, xmlOffset: raw.byteOffset(of: child))
                 instance.name = raw.attributes(of: child).value("name", in: doc)
                 if remap >= 0 { instance.base = raw.attributes(of: remap).value("base", in: doc) }
-                kernel.instances.append(instance)
+                list.instances.append(instance)
             }
         }
+        kernel.ports = firstPort..<list.ports.count
+        kernel.args = firstArg..<list.args.count
+        kernel.instances = firstInstance..<list.instances.count
         return kernel
     }
 

@@ -75,7 +75,7 @@ enum PynqDictionaries {
         let connections = file.effectiveConnectivity.filter { $0.memory(among: mems.count) != nil }
         let root: XMLElement?
         if case .xml(let r) = file.metadataStorage { root = r } else { root = nil }
-        let xmlKernels = root.map(KernelSpans.kernels(of:)) ?? []
+        let xmlKernels = root.map(KernelSpans.kernels(of:)) ?? KernelSpans.List()
         var memories: [MemoryBank] = []
         var streams: [StreamConnection] = []
         memories.reserveCapacity(mems.count)
@@ -85,7 +85,9 @@ enum PynqDictionaries {
                 var s = StreamConnection(index: i, tag: m.tag, used: m.used != 0, source: nil, sink: nil,
                                          routeID: m.sizeKBOrRouteID, flowID: m.baseAddressOrFlowID)
                 root?.withDocumentBytes { doc in
-                    if kernelNames.count != xmlKernels.count { kernelNames = xmlKernels.map { $0.name?.string(in: doc) } }
+                    if kernelNames.count != xmlKernels.kernels.count {
+                        kernelNames = xmlKernels.kernels.map { $0.name?.string(in: doc) }
+                    }
                     endpoints(of: i, memoryCount: mems.count, kernels: xmlKernels, names: kernelNames, doc: doc,
                               layout: layout, connections: connections, into: &s)
                 }
@@ -145,7 +147,7 @@ enum PynqDictionaries {
     /// Source and sink of stream connection `memIndex`: the output and input stream arguments that
     /// CONNECTIVITY wires to it.
     /// `names`: the kernels' names.
-    static func endpoints(of memIndex: Int, memoryCount: Int, kernels: [KernelSpans], names: [String?],
+    static func endpoints(of memIndex: Int, memoryCount: Int, kernels: KernelSpans.List, names: [String?],
                           doc: UnsafeBufferPointer<UInt8>, layout: [IPLayoutEntry], connections: [Connection],
                           into s: inout StreamConnection) {
         func argumentIndex(_ a: KernelSpans.Arg) -> Int? {
@@ -156,10 +158,10 @@ enum PynqDictionaries {
             guard c.ipLayoutIndex >= 0, c.ipLayoutIndex < layout.count else { continue }
             let ip = layout[c.ipLayoutIndex]
             let kernelName = ip.kernelName
-            guard let k = names.firstIndex(where: { $0 == kernelName }), case let kernel = kernels[k],
-                  let arg = kernel.args.first(where: { argumentIndex($0) == c.argumentIndex }),
+            guard let k = names.firstIndex(where: { $0 == kernelName }), case let kernel = kernels.kernels[k],
+                  let arg = kernels.args[kernel.args].first(where: { argumentIndex($0) == c.argumentIndex }),
                   // As Python compares two missing names: equal.
-                  let port = kernel.ports.first(where: {
+                  let port = kernels.ports[kernel.ports].first(where: {
                       switch ($0.name, arg.port) {
                       case (nil, nil): return true
                       case let (a?, b?): return a.sameText(as: b, in: doc)

@@ -132,6 +132,16 @@ extension PynqDictionaries {
         }
     }
 
+    /// The position of the first item of `items` that `matches` (read in place through a pointer: a copy
+    /// of each item would cost a copy of its fields).
+    @inline(__always)
+    private static func index<T>(in items: [T], where matches: (UnsafePointer<T>) -> Bool) -> Int? {
+        items.withUnsafeBufferPointer { items in
+            for i in items.indices where matches(items.baseAddress! + i) { return i }
+            return nil
+        }
+    }
+
     /// Error messages are made only when thrown (`what` is an autoclosure): reading stays allocation-light.
     private static func missing(_ attr: String, of what: @autoclosure () -> String, at offset: Int,
                                 part: String) -> MetadataError {
@@ -224,7 +234,7 @@ extension PynqDictionaries {
                     let name = MetadataText(nameSpan, in: doc)
                     let r = RegisterEntry(name: name, isControl: false, offset: offset, size: bits, hostSize: hostSize,
                                           type: MetadataText(type, in: doc), id: id)
-                    if let i = registers.firstIndex(where: { $0.name.same(as: name, in: doc) }) { registers[i] = r } else {
+                    if let i = index(in: registers, where: { $0.pointee.name.same(as: name, in: doc) }) { registers[i] = r } else {
                         registers.append(r)
                     }
                 } else {
@@ -245,7 +255,7 @@ extension PynqDictionaries {
                     guard let nameSpan = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
                     let name = MetadataText(nameSpan, in: doc)
                     let s = StreamEntry(name: name, id: id, type: a.type.map { MetadataText($0, in: doc) }, direction: direction)
-                    if let i = streams.firstIndex(where: { $0.name.same(as: name, in: doc) }) { streams[i] = s } else {
+                    if let i = index(in: streams, where: { $0.pointee.name.same(as: name, in: doc) }) { streams[i] = s } else {
                         streams.append(s)
                     }
                 }
@@ -279,7 +289,7 @@ extension PynqDictionaries {
                                 controlProtocol: proto, isChain: proto.equals("ap_ctrl_chain", in: doc),
                                 registers: registers, streams: streams, uuid: uuid, cuName: cuName)
                 // Instance names are few: a linear search, no hashing.
-                if let i = entries.firstIndex(where: { $0.name.same(as: name, in: doc) }) { entries[i] = e } else {
+                if let i = index(in: entries, where: { $0.pointee.name.same(as: name, in: doc) }) { entries[i] = e } else {
                     entries.append(e)
                 }
             }

@@ -54,7 +54,14 @@ struct SectionBytes {
 /// invalid sequences repaired.
 func fieldName(_ field: UnsafePointer<UInt8>, _ length: Int) -> String {
     var end = 0
-    while end < length, field[end] != 0 { end += 1 }
+    // Eight bytes per step while they hold no NUL (names are short; fields are 16 to 128 bytes).
+    while end + 8 <= length {
+        let word = UInt64(littleEndian: UnsafeRawPointer(field + end).loadUnaligned(as: UInt64.self))
+        let zero = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+        if zero != 0 { end += zero.trailingZeroBitCount >> 3; break }
+        end += 8
+    }
+    if end + 8 > length { while end < length, field[end] != 0 { end += 1 } }
     return String(decoding: UnsafeBufferPointer(start: field, count: end), as: UTF8.self)
 }
 

@@ -209,6 +209,20 @@ import TestSupport
         #expect(f.ips.first?.registers.first { $0.name == "b" }?.memory == "bank2")
     }
 
+    /// Names in fixed fields end at their first NUL, or fill the field: every length, in fields of every
+    /// size the format has (the scan reads eight bytes at a time).
+    @Test func namesOfEveryLengthInTheirFields() {
+        for size in [16, 64, 128] {
+            for count in 0...size {
+                let name = (0..<count).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+                var field = name + [UInt8](repeating: 0, count: size - count)
+                if count < size - 1 { field[count + 1] = UInt8(ascii: "x") }  // bytes after the NUL are not the name
+                let decoded = field.withUnsafeBufferPointer { fieldName($0.baseAddress!, size) }
+                #expect(decoded == String(decoding: name, as: UTF8.self), "size \(size), \(count) bytes")
+            }
+        }
+    }
+
     @Test func pythonNumbersAreAccepted() throws {
         for (text, value) in [("0x1C", 28), ("28", 28), (" 28 ", 28), ("0o34", 28), ("0b11100", 28), ("2_8", 28),
                               ("0x_1c", 28), ("+28", 28), ("000", 0), ("-4", -4)] {

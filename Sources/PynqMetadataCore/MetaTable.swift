@@ -1,7 +1,8 @@
 import OrderedCollections
 
 /// A dictionary or a list of pynq's metadata stored flat: every dictionary and list of one reader's
-/// result lives in one shared, immutable storage (an array of entries and an array of strings), so
+/// result lives in one shared, immutable storage (an array of entries, an array of strings and ranges of
+/// the document read), so
 /// making a file's dictionaries costs a few allocations instead of one per dictionary, and freeing them
 /// costs as few. A `MetaValue.table` behaves like the `.dict` or `.list` it stands for: subscripts,
 /// `keys`, `dictValue`, `listValue`, equality, hashing and JSON treat both alike.
@@ -84,19 +85,27 @@ final class MetaTableStorage: @unchecked Sendable {  // immutable after init
         entries.deallocate()
     }
 
-    /// The key of an entry: a fixed name, a string or a text range (the builder checked which).
-    func key(_ k: MetaTable.Slot) -> String {
-        switch k {
-        case .fixed(let f): return keys[Int(f)]
-        case .string(let s): return strings[Int(s)]
-        case .text(let start, let length): return decode(start, length)
-        default: return ""
-        }
-    }
+    /// The key of an entry (`""` in a list).
+    func key(_ k: MetaTable.Slot) -> String { string(k) ?? "" }
 
-    /// The text range `start ..< start + length` as a string (invalid UTF-8 repaired).
-    func decode(_ start: Int32, _ length: Int32) -> String {
-        text.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(start) + Int(length)]), as: UTF8.self) }
+    /// The string of a `.string`, `.fixed` or `.text` slot (`nil` for other slots), after checking that it
+    /// is this storage's (a builder's caller can make any slot).
+    func string(_ slot: MetaTable.Slot) -> String? {
+        switch slot {
+        case .string(let s):
+            precondition(s >= 0 && Int(s) < stringCount, "a string slot that its builder did not make")
+            return strings[Int(s)]
+        case .fixed(let k):
+            precondition(k >= 0 && Int(k) < keys.count, "a fixed name that its builder does not have")
+            return keys[Int(k)]
+        case .text(let start, let length):
+            precondition(start >= 0 && length >= 0 && Int(start) + Int(length) <= text.count,
+                         "a text range that its builder does not have")
+            return text.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(start) + Int(length)]), as: UTF8.self)
+            }
+        default: return nil
+        }
     }
 
     /// Whether the key of an entry is `name`.
@@ -121,16 +130,7 @@ final class MetaTableStorage: @unchecked Sendable {  // immutable after init
         case .bool(let b): return .bool(b)
         case .int(let i): return .int(i)
         case .double(let d): return .double(d)
-        case .string(let s):
-            precondition(s >= 0 && Int(s) < stringCount, "a string slot that its builder did not make")
-            return .string(strings[Int(s)])
-        case .fixed(let k):
-            precondition(k >= 0 && Int(k) < keys.count, "a fixed name that its builder does not have")
-            return .string(keys[Int(k)])
-        case .text(let start, let length):
-            precondition(start >= 0 && length >= 0 && Int(start) + Int(length) <= text.count,
-                         "a text range that its builder does not have")
-            return .string(decode(start, length))
+        case .string, .fixed, .text: return .string(string(slot)!)
         case .dict(let first, let count), .list(let first, let count):
             precondition(first >= 0 && count >= 0 && Int(first) + Int(count) <= entryCount,
                          "a container slot that its builder did not make")
@@ -237,23 +237,20 @@ public struct MetaTableBuilder: ~Copyable {
     }
 
     @usableFromInline @inline(never)
-    mutating func growEntries(to needed: Int) {
-        let capacity = Swift.max(entryCapacity * 2, needed)
-        let bigger = UnsafeMutablePointer<MetaTable.Entry>.allocate(capacity: capacity)
-        bigger.moveInitialize(from: entries, count: entryCount)
-        entries.deallocate()
-        entries = bigger
-        entryCapacity = capacity
-    }
+    mutating func growEntries(to needed: Int) { Self.grow(&entries, count: entryCount, capacity: &entryCapacity, to: needed) }
 
     @usableFromInline @inline(never)
-    mutating func growStrings() {
-        let capacity = stringCapacity * 2
-        let bigger = UnsafeMutablePointer<String>.allocate(capacity: capacity)
-        bigger.moveInitialize(from: strings, count: stringCount)
-        strings.deallocate()
-        strings = bigger
-        stringCapacity = capacity
+    mutating func growStrings() { Self.grow(&strings, count: stringCount, capacity: &stringCapacity, to: stringCount + 1) }
+
+    /// Moves the `count` elements at `buffer` to a new buffer of at least twice `capacity` and `needed`.
+    @usableFromInline
+    static func grow<T>(_ buffer: inout UnsafeMutablePointer<T>, count: Int, capacity: inout Int, to needed: Int) {
+        let newCapacity = Swift.max(capacity * 2, needed)
+        let bigger = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
+        bigger.moveInitialize(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = bigger
+        capacity = newCapacity
     }
 
     /// Reserves a dictionary whose keys are `keys[k]` for each `k` in `keyRange`; returns its slot.
@@ -358,8 +355,8 @@ public struct MetaTableBuilder: ~Copyable {
     /// text of `textCount` bytes that `.text` slots are ranges of (kept, not copied).
     public consuming func finish(text: [UInt8] = []) -> MetaTableResult {
         precondition(text.count == textCount, "the text is not the length given to init")
-        let storage = MetaTableStorage(keys: keys.takeRetainedValue().names, text: text, strings: strings, stringCount: stringCount, entries: entries,
-                                       entryCount: entryCount)
+        let storage = MetaTableStorage(keys: keys.takeRetainedValue().names, text: text, strings: strings,
+                                       stringCount: stringCount, entries: entries, entryCount: entryCount)
         discard self
         return MetaTableResult(storage: storage)
     }

@@ -104,15 +104,8 @@ extension MetaValue {
         case let (.string(x), .string(y)): return x == y
         case let (.list(x), .list(y)): return x == y
         case let (.dict(x), .dict(y)): return x == y
-        case (.table, _), (_, .table): return a.untabled.isSameContainer(as: b.untabled)
-        default: return false
-        }
-    }
-
-    private func isSameContainer(as other: MetaValue) -> Bool {
-        switch (self, other) {
-        case let (.list(x), .list(y)): return x == y
-        case let (.dict(x), .dict(y)): return x == y
+        // `untabled` has no table at the top level, so this compares once more, without coming back here.
+        case (.table, _), (_, .table): return a.untabled == b.untabled
         default: return false
         }
     }

@@ -88,8 +88,10 @@ extension PynqDictionaries {
         var name: MetadataText
         var id: Int?
         var type: MetadataText?
-        var direction: String
-        var isInput: Bool { direction == "input" }
+        /// The kernel reads the stream (`read_only` port); otherwise it writes it.
+        var isInput: Bool
+        /// pynq's `direction`: `input` or `output`.
+        var direction: String { isInput ? "input" : "output" }
         var streamTag: String?
     }
 
@@ -239,10 +241,10 @@ extension PynqDictionaries {
                     }
                 } else {
                     guard let port = a.port else { throw missing("port", of: what(), at: a.xmlOffset, part: part) }
-                    let direction: String
-                    if readOnly.contains(where: { $0.sameText(as: port, in: doc) }) { direction = "input" } else if
+                    let isInput: Bool
+                    if readOnly.contains(where: { $0.sameText(as: port, in: doc) }) { isInput = true } else if
                         writeOnly.contains(where: { $0.sameText(as: port, in: doc) }) {
-                        direction = "output"
+                        isInput = false
                     } else {
                         throw MetadataError(
                             .badField, part: part, offset: a.xmlOffset,
@@ -254,7 +256,7 @@ extension PynqDictionaries {
                     }
                     guard let nameSpan = a.name else { throw missing("name", of: what(), at: a.xmlOffset, part: part) }
                     let name = MetadataText(nameSpan, in: doc)
-                    let s = StreamEntry(name: name, id: id, type: a.type.map { MetadataText($0, in: doc) }, direction: direction)
+                    let s = StreamEntry(name: name, id: id, type: a.type.map { MetadataText($0, in: doc) }, isInput: isInput)
                     if let i = index(in: streams, where: { $0.pointee.name.same(as: name, in: doc) }) { streams[i] = s } else {
                         streams.append(s)
                     }

@@ -64,8 +64,7 @@ public struct XclbinSection: Sendable, Hashable {
             case .string(let s): return s
             case .field(let low, let high):
                 return withUnsafeBytes(of: (low.littleEndian, high.littleEndian)) { raw in
-                    let bytes = raw.bindMemory(to: UInt8.self)
-                    return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                    fieldName(raw.bindMemory(to: UInt8.self).baseAddress!, 16)
                 }
             }
         }

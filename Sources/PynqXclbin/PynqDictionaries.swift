@@ -13,25 +13,21 @@ import PynqXML
 /// above 9, clock types above 3) this names the type `UNKNOWN(n)` instead, so that files XRT accepts
 /// stay readable.
 enum PynqDictionaries {
-    /// What `derive` makes for a file.
-    struct Derived {
-        var ipDict, memDict, clockDict: MetaValue
-        var ipEntries: [IPEntry]
-        var kernelStorage: XclbinFile.KernelStorage
-    }
-
     /// pynq's dictionaries, and what the typed model is made from, from the parsed sections (taken as
     /// parameters, not copied into a value). `mems`: MEM_TOPOLOGY, else GROUP_TOPOLOGY; `connections`:
-    /// CONNECTIVITY, else GROUP_CONNECTIVITY (`groupOnly`). `metadata`: the root element of
-    /// EMBEDDED_METADATA's XML and the XML's bytes, if the file has it.
+    /// CONNECTIVITY, else GROUP_CONNECTIVITY (`groupOnly`). `root`: the root element of EMBEDDED_METADATA's
+    /// XML, if the file has it, and `text` the XML's bytes. Returned as a tuple, so that the reader can
+    /// move each part into the file.
     static func derive(source: String, uuidHex uuid: String, ipLayout: [IPLayoutEntry]?, mems: [MemoryTopologyEntry],
                        connections: [Connection], groupOnly: Bool, clocks: [ClockFrequencyEntry],
-                       metadata: (root: XMLElement, bytes: [UInt8])?) throws -> Derived {
+                       root: XMLElement?, text: [UInt8]) throws
+        -> (ipDict: MetaValue, memDict: MetaValue, clockDict: MetaValue, ipEntries: [IPEntry],
+            kernelStorage: XclbinFile.KernelStorage)
+    {
         let layout = ipLayout ?? []
-        let text = metadata?.bytes ?? []
         return try text.withUnsafeBufferPointer { doc in
             var entries: [IPEntry] = []
-            if let root = metadata?.root {
+            if let root {
                 do {
                     // Errors name the bare source; the section's name is added only when one is thrown.
                     entries = try ipEntries(KernelSpans.kernels(of: root), doc: doc, uuid: uuid, part: source)
@@ -49,8 +45,7 @@ enum PynqDictionaries {
 
             let (ip, mem, clock) = dictionaries(entries, text: text, mems: mems, clocks: clocks)
             // The typed model is made from the entries and the XML when asked for.
-            return Derived(ipDict: ip, memDict: mem, clockDict: clock, ipEntries: entries,
-                           kernelStorage: metadata.map { .derived($0.root, layout) } ?? .value([]))
+            return (ip, mem, clock, entries, root.map { .derived($0, layout) } ?? .value([]))
         }
     }
 

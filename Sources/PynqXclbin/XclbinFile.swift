@@ -236,20 +236,23 @@ public struct XclbinFile: Sendable {
 
     /// Parsed sections. When a kind appears more than once, the last one wins (as in pynq).
     public var memTopology: [MemoryTopologyEntry]?
-    public var groupTopology: [MemoryTopologyEntry]?
+    /// GROUP_TOPOLOGY (decoded when asked for if MEM_TOPOLOGY is there, which pynq uses instead).
+    public var groupTopology: [MemoryTopologyEntry]? {
+        get { groupTopologyStorage.value(SectionParsers.memTopology) }
+        set { groupTopologyStorage = .value(newValue) }
+    }
     public var ipLayout: [IPLayoutEntry]?
     public var connectivity: [Connection]?
-    public var groupConnectivity: [Connection]?
+    /// GROUP_CONNECTIVITY (decoded when asked for if CONNECTIVITY is there, which pynq uses instead).
+    public var groupConnectivity: [Connection]? {
+        get { groupConnectivityStorage.value(SectionParsers.connectivity) }
+        set { groupConnectivityStorage = .value(newValue) }
+    }
     public var clockFrequencies: [ClockFrequencyEntry]?
     /// DEBUG_IP_LAYOUT (its entry count is checked when the file is read; the entries are decoded when
     /// asked for).
     public var debugIPLayout: [DebugIPEntry]? {
-        get {
-            switch debugIPStorage {
-            case .value(let value): return value
-            case .section(let r): return (try? r.withSectionBytes(SectionParsers.debugIPLayout)) ?? []
-            }
-        }
+        get { debugIPStorage.value(SectionParsers.debugIPLayout) }
         set { debugIPStorage = .value(newValue) }
     }
     /// EMBEDDED_METADATA as read from its XML (made from the parsed XML when asked for).
@@ -324,12 +327,30 @@ public struct XclbinFile: Sendable {
     }
     var metadataStorage = MetadataStorage.value(nil)
 
-    /// Where `debugIPLayout` comes from: a value, or the section, whose entries all fit (checked).
-    enum DebugIPStorage: Sendable {
-        case value([DebugIPEntry]?)
+    /// Where a section's entries that reading does not need come from: a value, or the section, whose
+    /// entries all fit (checked when the file was read), decoded when asked for.
+    enum SectionStorage<Entry: Sendable>: Sendable {
+        case value([Entry]?)
         case section(ByteReader)
+
+        /// The entries if they are a value (not the section's, still to decode).
+        var decoded: [Entry]? {
+            if case .value(let value) = self { return value }
+            return nil
+        }
+
+        /// The entries, decoded by `parse` from the section if they come from it.
+        func value(_ parse: (SectionBytes) throws -> [Entry]) -> [Entry]? {
+            switch self {
+            case .value(let value): return value
+            // Cannot fail: the count was checked against the section's size, and names are repaired.
+            case .section(let r): return (try? r.withSectionBytes(parse)) ?? []
+            }
+        }
     }
-    var debugIPStorage = DebugIPStorage.value(nil)
+    var groupTopologyStorage = SectionStorage<MemoryTopologyEntry>.value(nil)
+    var groupConnectivityStorage = SectionStorage<Connection>.value(nil)
+    var debugIPStorage = SectionStorage<DebugIPEntry>.value(nil)
 
     /// Where `kernels` come from: a value, or EMBEDDED_METADATA's XML and the IP layout as read.
     enum KernelStorage: Sendable {

@@ -16,44 +16,59 @@ struct XclbinReader {
         }
 
         // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary. The parsers read
-        // windows of `file` (no reference counting per window).
-        let (memTopology, groupTopology, ipLayout, connectivity, groupConnectivity, clockFrequencies, hasDebugIP) =
+        // windows of `file` (no reference counting per window). The group sections are decoded only when
+        // pynq uses them (no MEM_TOPOLOGY, no CONNECTIVITY), and DEBUG_IP_LAYOUT never: the others are
+        // checked and decoded when asked for.
+        let (memTopology, ipLayout, connectivity, clockFrequencies, groupTopology, groupConnectivity, debugIP) =
             try bytes.withUnsafeBufferPointer { file in
-                (try Self.section(.memTopology, sections, file, source, SectionParsers.memTopology),
-                 try Self.section(.groupTopology, sections, file, source, SectionParsers.memTopology),
-                 try Self.section(.ipLayout, sections, file, source, SectionParsers.ipLayout),
-                 try Self.section(.connectivity, sections, file, source, SectionParsers.connectivity),
-                 try Self.section(.groupConnectivity, sections, file, source, SectionParsers.connectivity),
-                 try Self.section(.clockFreqTopology, sections, file, source, SectionParsers.clockTopology),
-                 try Self.section(.debugIPLayout, sections, file, source, SectionParsers.checkDebugIPLayout) != nil)
+                let memTopology = try Self.section(.memTopology, sections, file, source, SectionParsers.memTopology)
+                let connectivity = try Self.section(.connectivity, sections, file, source, SectionParsers.connectivity)
+                return (memTopology,
+                        try Self.section(.ipLayout, sections, file, source, SectionParsers.ipLayout),
+                        connectivity,
+                        try Self.section(.clockFreqTopology, sections, file, source, SectionParsers.clockTopology),
+                        try Self.storage(.groupTopology, sections, file, bytes, source, decode: memTopology == nil,
+                                         SectionParsers.memTopology, check: SectionParsers.checkMemTopology),
+                        try Self.storage(.groupConnectivity, sections, file, bytes, source, decode: connectivity == nil,
+                                         SectionParsers.connectivity, check: SectionParsers.checkConnectivity),
+                        try Self.storage(.debugIPLayout, sections, file, bytes, source, decode: false,
+                                         SectionParsers.debugIPLayout, check: SectionParsers.checkDebugIPLayout))
             }
-        var metadata: (root: XMLElement, bytes: [UInt8])? = nil
+        var root: XMLElement? = nil, xml: [UInt8] = []
         if let i = sections.lastIndex(where: { $0.kind == .embeddedMetadata }) {
-            let xml = Array(bytes[sections[i].offset..<(sections[i].offset + sections[i].size)])
-            metadata = (try EmbeddedMetadata.document(xml, part: sectionPrefix + "EMBEDDED_METADATA").root, xml)
-        }
-        // DEBUG_IP_LAYOUT's entries (checked above) are decoded from the section when asked for.
-        let debugIPSection = !hasDebugIP ? nil : sections.last { $0.kind == .debugIPLayout }.flatMap {
-            try? ByteReader(bytes, offset: $0.offset, length: $0.size, part: source)
+            xml = Array(bytes[sections[i].offset..<(sections[i].offset + sections[i].size)])
+            root = try EmbeddedMetadata.document(xml, part: sectionPrefix + "EMBEDDED_METADATA").root
         }
         let uuid = header.uuid, uuidHex = header.uuidHex
-        let derived = try PynqDictionaries.derive(
-            source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology ?? [],
-            connections: connectivity ?? groupConnectivity ?? [], groupOnly: connectivity == nil,
-            clocks: clockFrequencies ?? [], metadata: metadata)
-        // Made in one expression and returned as made (assigning to a variable first costs a copy).
+        let (ipDict, memDict, clockDict, ipEntries, kernelStorage) = try PynqDictionaries.derive(
+            source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology.decoded ?? [],
+            connections: connectivity ?? groupConnectivity.decoded ?? [], groupOnly: connectivity == nil,
+            clocks: clockFrequencies ?? [], root: root, text: xml)
+        // Made in one expression and returned as made (assigning to a variable first costs a copy); each
+        // part is moved in (a copy would be retained here and released when this returns).
         return XclbinFile(
-            source: source, header: header, sectionTable: sections, fileBytes: bytes, memTopology: memTopology,
-            groupTopology: groupTopology, ipLayout: ipLayout, connectivity: connectivity,
-            groupConnectivity: groupConnectivity, clockFrequencies: clockFrequencies, ipEntries: derived.ipEntries,
-            ipText: metadata?.bytes ?? [],
-            ipDict: derived.ipDict, memDict: derived.memDict, clockDict: derived.clockDict,
-            metadataStorage: metadata.map { .xml($0.root) } ?? .value(nil),
-            debugIPStorage: debugIPSection.map { .section($0) } ?? .value(nil), kernelStorage: derived.kernelStorage,
-            uuidHexCache: (uuid, uuidHex))
+            source: source, header: consume header, sectionTable: consume sections, fileBytes: bytes,
+            memTopology: consume memTopology, ipLayout: consume ipLayout, connectivity: consume connectivity,
+            clockFrequencies: consume clockFrequencies, ipEntries: consume ipEntries, ipText: consume xml,
+            ipDict: consume ipDict, memDict: consume memDict, clockDict: consume clockDict,
+            metadataStorage: (consume root).map { .xml($0) } ?? .value(nil),
+            groupTopologyStorage: consume groupTopology, groupConnectivityStorage: consume groupConnectivity,
+            debugIPStorage: consume debugIP, kernelStorage: consume kernelStorage, uuidHexCache: (consume uuid, consume uuidHex))
     }
 
     private var sectionPrefix: String { source + ": xclbin section " }
+
+    /// The last section of `kind` in `sections`: decoded by `parse` if `decode`, else checked by `check`
+    /// and kept to be decoded when asked for.
+    private static func storage<Entry>(
+        _ kind: XclbinSectionKind, _ sections: [XclbinFile.SectionEntry], _ file: UnsafeBufferPointer<UInt8>,
+        _ bytes: [UInt8], _ source: String, decode: Bool, _ parse: (SectionBytes) throws -> [Entry], check: (SectionBytes) throws -> Void
+    ) throws -> XclbinFile.SectionStorage<Entry> {
+        if decode { return .value(try section(kind, sections, file, source, parse)) }
+        guard try section(kind, sections, file, source, check) != nil,
+              let entry = sections.last(where: { $0.kind == kind }) else { return .value(nil) }
+        return .section(try ByteReader(bytes, offset: entry.offset, length: entry.size, part: source))
+    }
 
     /// The last section of `kind` in `sections`, parsed from its window of `file`, or `nil`. An error
     /// without a part (or naming only `source`) is named after the section. Everything is a parameter
@@ -179,6 +194,12 @@ enum SectionParsers {
         return out
     }
 
+    /// Checks that MEM_TOPOLOGY's (or GROUP_TOPOLOGY's) entries fit in the section, without decoding them.
+    static func checkMemTopology(_ r: SectionBytes) throws {
+        try checkCount(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.memDataArray,
+                       entrySize: Layout.memDataSize, what: "memory")
+    }
+
     static func memTopology(_ r: SectionBytes) throws -> [MemoryTopologyEntry] {
         try entries(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.memDataArray, entrySize: Layout.memDataSize,
                     what: "memory") { at in
@@ -187,6 +208,12 @@ enum SectionParsers {
                 sizeKBOrRouteID: try r.le(at + 8, as: Int64.self), baseAddressOrFlowID: try r.le(at + 16, as: Int64.self),
                 tag: try r.name(at + 24, 16))
         }
+    }
+
+    /// Checks that CONNECTIVITY's (or GROUP_CONNECTIVITY's) entries fit in the section, without decoding them.
+    static func checkConnectivity(_ r: SectionBytes) throws {
+        try checkCount(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.connectionArray,
+                       entrySize: Layout.connectionSize, what: "connection")
     }
 
     static func connectivity(_ r: SectionBytes) throws -> [Connection] {

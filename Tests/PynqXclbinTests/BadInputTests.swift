@@ -305,4 +305,34 @@ import TestSupport
         #expect(again.section(.memTopology) == nil && again.section(.connectivity) == nil)
         #expect(again.inspectJSON() == intro.inspectJSON())
     }
+
+    /// Beside MEM_TOPOLOGY and CONNECTIVITY (which pynq uses), the group sections are checked when the
+    /// file is read and decoded when asked for.
+    @Test func groupSectionsBesideTheOthersAreCheckedThenDecodedWhenAskedFor() throws {
+        let intro = try Xclbin.read(bytes: try Reference.bytes("xup_aws_f1_vitis_intro_lab.xclbin"), source: "intro")
+        let mems = try #require(intro.memTopology), connections = try #require(intro.connectivity)
+        let groupMems = Array(mems.reversed().prefix(3)), groupConnections = [Connection(argumentIndex: 0, ipLayoutIndex: 0, memoryIndex: 2)]
+        func file(groupTopology: [UInt8]) throws -> [UInt8] {
+            var w = XclbinWriter(part: "test")
+            w.add(.embeddedMetadata, name: "", data: Array(try #require(intro.section(.embeddedMetadata)).data))
+            w.add(.ipLayout, name: "", data: try w.ipLayout(try #require(intro.ipLayout)))
+            w.add(.memTopology, name: "", data: try w.memTopology(mems))
+            w.add(.groupTopology, name: "", data: groupTopology)
+            w.add(.connectivity, name: "", data: w.connectivity(connections))
+            w.add(.groupConnectivity, name: "", data: w.connectivity(groupConnections))
+            return try w.file(platformVBNV: intro.header.platformVBNV, uuid: intro.header.uuid, timeStamp: 0, mode: 0)
+        }
+        var f = try Xclbin.read(bytes: try file(groupTopology: try XclbinWriter(part: "test").memTopology(groupMems)),
+                                source: "both")
+        #expect(f.memDict == intro.memDict && f.ipDict == intro.ipDict)
+        #expect(f.groupTopology == groupMems && f.groupConnectivity == groupConnections)
+        f.groupTopology = nil
+        f.groupConnectivity = []
+        #expect(f.groupTopology == nil && f.groupConnectivity == [])
+        // A count past the section's end is an error though pynq would not use the section.
+        var bad = [UInt8](repeating: 0, count: 48)
+        bad[0] = 100
+        let e = try #require(XclbinBadInputTests.error(try file(groupTopology: bad)))
+        #expect(e.kind == .badField && e.part.contains("GROUP_TOPOLOGY") && e.offset == 0, "\(e)")
+    }
 }

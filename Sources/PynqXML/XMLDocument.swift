@@ -10,8 +10,15 @@ public struct XMLDocument: Sendable {
 
     /// Parses `bytes` (UTF-8). `source` names the document in errors.
     public init(bytes: [UInt8], source: String = "XML") throws(XMLError) {
-        let parser = XMLParserCore(bytes: bytes, source: source)
-        storage = try parser.parse()
+        try self.init(bytes: bytes, range: bytes.indices, source: source)
+    }
+
+    /// Parses the document that is `bytes[range]` in place (no copy): the byte ranges of the document
+    /// (`XMLSpan`, `tagNameRange`, `XMLRawElements`) are positions in `bytes`, while byte offsets (of
+    /// elements, of errors) count from the start of the document. `source` names the document in errors.
+    /// - Precondition: `range` is within `bytes`.
+    public init(bytes: [UInt8], range: Range<Int>, source: String = "XML") throws(XMLError) {
+        storage = try XMLParserCore(bytes: bytes, range: range, source: source).parse()
     }
 
     /// Parses a string.
@@ -56,7 +63,9 @@ final class Storage: @unchecked Sendable {  // immutable after init; frees its t
         var next: Int32
     }
 
+    /// The bytes that the document is part of (from `origin`), which the tables' positions index.
     let bytes: [UInt8]
+    let origin: Int
     let nodes: XMLTable<Node>
     let attributes: XMLTable<Attribute>
     let texts: XMLTable<Text>
@@ -64,9 +73,10 @@ final class Storage: @unchecked Sendable {  // immutable after init; frees its t
     /// The allocation the tables started in (freed after them).
     let block: XMLTableBlock
 
-    init(bytes: [UInt8], nodes: XMLTable<Node>, attributes: XMLTable<Attribute>, texts: XMLTable<Text>,
+    init(bytes: [UInt8], origin: Int, nodes: XMLTable<Node>, attributes: XMLTable<Attribute>, texts: XMLTable<Text>,
          block: XMLTableBlock) {
         self.bytes = bytes
+        self.origin = origin
         self.nodes = nodes
         self.attributes = attributes
         self.texts = texts
@@ -135,7 +145,7 @@ public struct XMLElement: Sendable, Hashable {
     }
 
     /// Byte offset of the element's start tag (`<`) in the document, for error messages.
-    public var byteOffset: Int { Int(node.nameStart) - 1 }
+    public var byteOffset: Int { Int(node.nameStart) - 1 - storage.origin }
 
     /// Whether the tag name is `name`, without making a string.
 

@@ -3,7 +3,8 @@
 // elements by document position (`XMLRawElements`).
 
 extension XMLDocument {
-    /// The document's bytes (UTF-8), as parsed: what the byte ranges of this file index.
+    /// The bytes given to `init` (UTF-8), which the byte ranges of this file index: the document, or
+    /// bytes that the document is a range of.
     public var bytes: [UInt8] { storage.bytes }
 
     /// Where the tag name of the element at document-order position `index` is in `bytes`.
@@ -20,6 +21,8 @@ extension XMLDocument {
 public struct XMLRawElements {
     /// The document's bytes, which the spans index.
     public let bytes: UnsafeBufferPointer<UInt8>
+    /// Where the document starts in `bytes`.
+    let origin: Int
     let nodes: UnsafeBufferPointer<Storage.Node>
     let allAttributes: UnsafeBufferPointer<XMLRawAttribute>
 
@@ -44,7 +47,7 @@ extension Storage {
         try bytes.withUnsafeBufferPointer { bytes in
             try nodes.withUnsafeBufferPointer { nodes in
                 try attributes.withUnsafeBufferPointer { attributes in
-                    try body(XMLRawElements(bytes: bytes, nodes: nodes, allAttributes: attributes))
+                    try body(XMLRawElements(bytes: bytes, origin: origin, nodes: nodes, allAttributes: attributes))
                 }
             }
         }

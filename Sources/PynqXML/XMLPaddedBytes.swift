@@ -24,18 +24,21 @@ struct XMLPaddedBytes {
     /// 16-byte load at any position up to `end` (or `n` in the copy).
     static let padding = 32
 
-    /// The last '<' at least `padding` bytes before the end of `document`, 0 when there is none.
-    static func inPlaceEnd(_ document: UnsafeBufferPointer<UInt8>) -> Int {
+    /// The last '<' after `start` and at least `padding` bytes before the end of `document`, `start` when
+    /// there is none.
+    static func inPlaceEnd(_ document: UnsafeBufferPointer<UInt8>, after start: Int) -> Int {
         var e = document.count &- padding
-        while e > 0 {
+        while e > start {
             if document[e] == UInt8(ascii: "<") { return e }
             e &-= 1
         }
-        return 0
+        return start
     }
 
-    /// Scans `document` (`n` > 0 bytes): `body` gets the document up to `inPlaceEnd` and the position to
-    /// start at, returns where it stopped; then it gets a zero-padded copy of the rest (freed on return).
+    /// Scans `document` from `start` (< `n`, its count): `body` gets the document up to `inPlaceEnd` and
+    /// the position to start at, returns where it stopped; then it gets a zero-padded copy of the rest
+    /// (freed on return). Bytes before `start` are not the document's: only names of its elements, which
+    /// come after `start`, are read there.
     static func scan(
         _ document: UnsafeBufferPointer<UInt8>, from start: Int,
         _ body: (XMLPaddedBytes, Int) throws(XMLError) -> Int
@@ -44,7 +47,7 @@ struct XMLPaddedBytes {
         try byteClasses.withUnsafeBufferPointer { (table) throws(XMLError) in
             let classes = table.baseAddress!
             var i = start
-            let end = inPlaceEnd(document)
+            let end = inPlaceEnd(document, after: start)
             if i < end { i = try body(XMLPaddedBytes(p: base, n: n, end: end, first: 0, document: base, classes: classes), i) }
             let count = n &- i
             // The rest is usually short (from the last item that starts near the end): a temporary buffer,

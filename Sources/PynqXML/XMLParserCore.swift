@@ -2,7 +2,10 @@
 /// two parts (`XMLPaddedBytes`: the document, then a zero-padded copy of its last bytes): start tags and
 /// their attributes in `startTagEnd`, the rest in `scan`.
 struct XMLParserCore {
+    /// The bytes that the document is `range` of; positions (in the tables and while scanning) are
+    /// positions in `bytes`, and errors give them relative to `range.lowerBound`.
     let bytes: [UInt8]
+    let range: Range<Int>
     let source: String
     // Built here, then handed to an immutable `Storage` (reads of immutable storage need no
     // exclusivity checks), which frees them; freed here when parsing fails.
@@ -17,15 +20,19 @@ struct XMLParserCore {
     /// The open elements above `open`; freed when the scan ends.
     var stack = XMLTableBuilder<OpenElement>(capacity: 32)
 
-    init(bytes: [UInt8], source: String) {
+    /// A parser of `bytes[range]` (`range` within `bytes`).
+    init(bytes: [UInt8], range: Range<Int>, source: String) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "the document's range is not within its bytes")
         self.bytes = bytes
+        self.range = range
         self.source = source
         (block, nodes, attributes, texts) = XMLTableBlock.make(
-            Swift.max(bytes.count / 64, 16), Swift.max(bytes.count / 24, 16), 16,
+            Swift.max(range.count / 64, 16), Swift.max(range.count / 24, 16), 16,
             Storage.Node.self, Storage.Attribute.self, Storage.Text.self)
     }
 
     /// An error of this document; the scanning functions leave `source` empty and `parse` fills it in.
+    /// `offset` is a position in `bytes`; `parse` makes it relative to the document.
     private static func fail(_ offset: Int, _ reason: String) -> XMLError {
         XMLError(source: "", offset: offset, reason: reason)
     }
@@ -33,14 +40,20 @@ struct XMLParserCore {
     /// Parses the document. Call once: the tables go to the returned `Storage`, or are freed on error.
     consuming func parse() throws(XMLError) -> Storage {
         defer { stack.free() }
+        let origin = range.lowerBound, n = range.upperBound
         do throws(XMLError) {
-            guard bytes.count < Int(Int32.max) else { throw Self.fail(0, "document larger than 2 GiB") }
-            if let bad = Self.firstInvalidUTF8(bytes) { throw Self.fail(bad, "invalid UTF-8") }
-            let n = bytes.count
-            try bytes.withUnsafeBufferPointer { (document) throws(XMLError) in
-                guard n > 0 else { throw Self.fail(0, "no document element") }
+            // Positions are `Int32`s.
+            guard n < Int(Int32.max) else { throw Self.fail(origin, "document ends past 2 GiB") }
+            guard n > origin else { throw Self.fail(origin, "no document element") }
+            try bytes.withUnsafeBufferPointer { (whole) throws(XMLError) in
+                // Through the document's end (what comes after it is never read).
+                let document = UnsafeBufferPointer(start: whole.baseAddress!, count: n)
+                if let bad = Self.firstInvalidUTF8(UnsafeBufferPointer(rebasing: document[origin...])) {
+                    throw Self.fail(origin + bad, "invalid UTF-8")
+                }
                 // Skip a UTF-8 byte-order mark.
-                let start = n >= 3 && document[0] == 0xEF && document[1] == 0xBB && document[2] == 0xBF ? 3 : 0
+                let start = n - origin >= 3 && document[origin] == 0xEF && document[origin + 1] == 0xBB
+                    && document[origin + 2] == 0xBF ? origin + 3 : origin
                 try XMLPaddedBytes.scan(document, from: start) { (d, i) throws(XMLError) in try scan(d, from: i) }
                 if open.index >= 0 {
                     let node = nodes[Int(open.index)]
@@ -56,10 +69,11 @@ struct XMLParserCore {
             block.free()
             var located = error
             located.source = source
+            located.offset -= origin
             throw located
         }
-        return Storage(bytes: bytes, nodes: nodes.finish(), attributes: attributes.finish(), texts: texts.finish(),
-                       block: block)
+        return Storage(bytes: bytes, origin: origin, nodes: nodes.finish(), attributes: attributes.finish(),
+                       texts: texts.finish(), block: block)
     }
 
     // MARK: scanning
@@ -314,59 +328,63 @@ struct XMLParserCore {
 
     /// Offset of the first byte that is not part of a valid UTF-8 sequence, or `nil`. Also rejects NUL.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { buf -> Int? in
-            let n = buf.count
-            var i = 0
-            while i < n {
-                // Fastest path: 64 bytes at a time while they are ASCII without NUL. A lane b is bad when
-                // b | (b - 1) has its high bit (b >= 0x80, or b == 0 wrapping to 0xFF); the paths below then
-                // find which byte.
-                while i &+ 64 <= n {
-                    let p = UnsafeRawPointer(buf.baseAddress! + i)
-                    let a = p.loadUnaligned(as: XMLPaddedBytes.Lanes.self)
-                    let b = p.loadUnaligned(fromByteOffset: 16, as: XMLPaddedBytes.Lanes.self)
-                    let c = p.loadUnaligned(fromByteOffset: 32, as: XMLPaddedBytes.Lanes.self)
-                    let d = p.loadUnaligned(fromByteOffset: 48, as: XMLPaddedBytes.Lanes.self)
-                    let ones = XMLPaddedBytes.Lanes(repeating: 1)
-                    let bad = unsafeBitCast((a | (a &- ones)) | (b | (b &- ones)) | (c | (c &- ones)) | (d | (d &- ones)), to: SIMD2<UInt64>.self)
-                    if (bad[0] | bad[1]) & 0x8080_8080_8080_8080 != 0 { break }
-                    i &+= 64
-                }
-                if i == n { break }
-                // Fast path: 8 ASCII bytes at a time.
-                if i + 8 <= n {
-                    let word = UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 == 0 {
-                        // NUL check: a zero byte in the word.
-                        if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 {
-                            for k in 0..<8 where buf[i + k] == 0 { return i + k }
-                        }
-                        i += 8
-                        continue
-                    }
-                }
-                let b = buf[i]
-                if b == 0 { return i }
-                if b < 0x80 { i += 1; continue }
-                let len: Int
-                var minimum: UInt32
-                var cp: UInt32
-                switch b {
-                case 0xC2...0xDF: len = 2; cp = UInt32(b & 0x1F); minimum = 0x80
-                case 0xE0...0xEF: len = 3; cp = UInt32(b & 0x0F); minimum = 0x800
-                case 0xF0...0xF4: len = 4; cp = UInt32(b & 0x07); minimum = 0x10000
-                default: return i
-                }
-                guard i + len <= n else { return i }
-                for k in 1..<len {
-                    let c = buf[i + k]
-                    guard c & 0xC0 == 0x80 else { return i }
-                    cp = (cp << 6) | UInt32(c & 0x3F)
-                }
-                if cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) { return i }
-                i += len
+        bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) }
+    }
+
+    /// Offset in `buf` of the first byte that is not part of a valid UTF-8 sequence, or `nil`. Also
+    /// rejects NUL.
+    static func firstInvalidUTF8(_ buf: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = buf.count
+        var i = 0
+        while i < n {
+            // Fastest path: 64 bytes at a time while they are ASCII without NUL. A lane b is bad when
+            // b | (b - 1) has its high bit (b >= 0x80, or b == 0 wrapping to 0xFF); the paths below then
+            // find which byte.
+            while i &+ 64 <= n {
+                let p = UnsafeRawPointer(buf.baseAddress! + i)
+                let a = p.loadUnaligned(as: XMLPaddedBytes.Lanes.self)
+                let b = p.loadUnaligned(fromByteOffset: 16, as: XMLPaddedBytes.Lanes.self)
+                let c = p.loadUnaligned(fromByteOffset: 32, as: XMLPaddedBytes.Lanes.self)
+                let d = p.loadUnaligned(fromByteOffset: 48, as: XMLPaddedBytes.Lanes.self)
+                let ones = XMLPaddedBytes.Lanes(repeating: 1)
+                let bad = unsafeBitCast((a | (a &- ones)) | (b | (b &- ones)) | (c | (c &- ones)) | (d | (d &- ones)), to: SIMD2<UInt64>.self)
+                if (bad[0] | bad[1]) & 0x8080_8080_8080_8080 != 0 { break }
+                i &+= 64
             }
-            return nil
+            if i == n { break }
+            // Fast path: 8 ASCII bytes at a time.
+            if i + 8 <= n {
+                let word = UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    // NUL check: a zero byte in the word.
+                    if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 {
+                        for k in 0..<8 where buf[i + k] == 0 { return i + k }
+                    }
+                    i += 8
+                    continue
+                }
+            }
+            let b = buf[i]
+            if b == 0 { return i }
+            if b < 0x80 { i += 1; continue }
+            let len: Int
+            var minimum: UInt32
+            var cp: UInt32
+            switch b {
+            case 0xC2...0xDF: len = 2; cp = UInt32(b & 0x1F); minimum = 0x80
+            case 0xE0...0xEF: len = 3; cp = UInt32(b & 0x0F); minimum = 0x800
+            case 0xF0...0xF4: len = 4; cp = UInt32(b & 0x07); minimum = 0x10000
+            default: return i
+            }
+            guard i + len <= n else { return i }
+            for k in 1..<len {
+                let c = buf[i + k]
+                guard c & 0xC0 == 0x80 else { return i }
+                cp = (cp << 6) | UInt32(c & 0x3F)
+            }
+            if cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) { return i }
+            i += len
         }
+        return nil
     }
 }

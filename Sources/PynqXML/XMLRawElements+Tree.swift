@@ -18,7 +18,7 @@ extension XMLRawElements {
     }
 
     /// Byte offset of the start tag (`<`) of `e` in the document, for error messages.
-    public func byteOffset(of e: Int) -> Int { Int(nodes[e].nameStart) - 1 }
+    public func byteOffset(of e: Int) -> Int { Int(nodes[e].nameStart) - 1 - origin }
 }
 
 extension XMLElement {

@@ -108,11 +108,12 @@ public struct EmbeddedMetadata: Sendable, Hashable {
         EmbeddedMetadata(root: try document(bytes, part: part).root)
     }
 
-    /// The XML document of an EMBEDDED_METADATA section, or an error naming `part`.
+    /// The XML document of an EMBEDDED_METADATA section that is `bytes[range]` (parsed in place: its
+    /// byte ranges are positions in `bytes`), or an error naming `part`.
     /// `part` names the section in errors; it is made only when one is thrown.
-    static func document(_ bytes: [UInt8], part: @autoclosure () -> String) throws -> XMLDocument {
+    static func document(_ bytes: [UInt8], range: Range<Int>? = nil, part: @autoclosure () -> String) throws -> XMLDocument {
         do {
-            return try XMLDocument(bytes: bytes, source: "EMBEDDED_METADATA")
+            return try XMLDocument(bytes: bytes, range: range ?? bytes.indices, source: "EMBEDDED_METADATA")
         } catch {
             throw MetadataError(.badText, part: part(), offset: error.offset,
                                 reason: "the embedded XML metadata is not readable: \(error.reason)")

@@ -16,7 +16,7 @@ enum PynqDictionaries {
     /// pynq's dictionaries, and what the typed model is made from, from the parsed sections (taken as
     /// parameters, not copied into a value). `mems`: MEM_TOPOLOGY, else GROUP_TOPOLOGY; `connections`:
     /// CONNECTIVITY, else GROUP_CONNECTIVITY (`groupOnly`). `root`: the root element of EMBEDDED_METADATA's
-    /// XML, if the file has it, and `text` the XML's bytes. Returned as a tuple, so that the reader can
+    /// XML, if the file has it, and `text` the bytes it was parsed in (the file). Returned as a tuple, so that the reader can
     /// move each part into the file.
     static func derive(source: String, uuidHex uuid: String, ipLayout: [IPLayoutEntry]?, mems: [MemoryTopologyEntry],
                        connections: [Connection], groupOnly: Bool, clocks: [ClockFrequencyEntry],

@@ -5,7 +5,8 @@ import PynqMetadataCore
 extension PynqDictionaries {
     /// The three dictionaries, from `ip_dict` entries in pynq's (name) order, the memory topology and
     /// the clock entries.
-    /// `text`: EMBEDDED_METADATA's XML, which the entries' text is ranges of.
+    /// `text`: the bytes that the entries' text is ranges of (the file, which EMBEDDED_METADATA's XML is
+    /// part of); the tables keep it, not a copy.
     static func dictionaries(_ entries: [IPEntry], text: [UInt8], mems: [MemoryTopologyEntry],
                              clocks: [ClockFrequencyEntry]) -> (ip: MetaValue, mem: MetaValue, clock: MetaValue)
     {

@@ -297,7 +297,7 @@ public struct XclbinFile: Sendable {
     /// `ipDict` when asked for, unless set).
     public var ips: [IPBlock] {
         get {
-            typedOverrides.ips ?? ipText.withUnsafeBufferPointer { doc in ipEntries.map { $0.ipBlock(in: doc) } }
+            typedOverrides.ips ?? fileBytes.withUnsafeBufferPointer { doc in ipEntries.map { $0.ipBlock(in: doc) } }
         }
         set { typedOverrides.ips = newValue }
     }
@@ -310,10 +310,9 @@ public struct XclbinFile: Sendable {
         var ips: [IPBlock]?
     }
     var typedOverrides = TypedOverrides()
-    /// pynq's `ip_dict` entries as read (sorted by name, annotated with memories), for `ips`, and the XML
-    /// their text is ranges of.
+    /// pynq's `ip_dict` entries as read (sorted by name, annotated with memories), for `ips`; their text is
+    /// ranges of `fileBytes`.
     var ipEntries: [PynqDictionaries.IPEntry] = []
-    var ipText: [UInt8] = []
 
     /// pynq's `ip_dict`, `mem_dict` and `clock_dict`.
     public var ipDict: MetaValue

@@ -34,22 +34,24 @@ struct XclbinReader {
                         try Self.storage(.debugIPLayout, sections, file, bytes, source, decode: false,
                                          SectionParsers.debugIPLayout, check: SectionParsers.checkDebugIPLayout))
             }
-        var root: XMLElement? = nil, xml: [UInt8] = []
+        // EMBEDDED_METADATA's XML is parsed in place: its text (and pynq's dictionaries' text) are ranges of
+        // the file.
+        var root: XMLElement? = nil
         if let i = sections.lastIndex(where: { $0.kind == .embeddedMetadata }) {
-            xml = Array(bytes[sections[i].offset..<(sections[i].offset + sections[i].size)])
-            root = try EmbeddedMetadata.document(xml, part: sectionPrefix + "EMBEDDED_METADATA").root
+            root = try EmbeddedMetadata.document(bytes, range: sections[i].offset..<(sections[i].offset + sections[i].size),
+                                                 part: sectionPrefix + "EMBEDDED_METADATA").root
         }
         let uuid = header.uuid, uuidHex = header.uuidHex
         let (ipDict, memDict, clockDict, ipEntries, kernelStorage) = try PynqDictionaries.derive(
             source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology.decoded ?? [],
             connections: connectivity ?? groupConnectivity.decoded ?? [], groupOnly: connectivity == nil,
-            clocks: clockFrequencies ?? [], root: root, text: xml)
+            clocks: clockFrequencies ?? [], root: root, text: bytes)
         // Made in one expression and returned as made (assigning to a variable first costs a copy); each
         // part is moved in (a copy would be retained here and released when this returns).
         return XclbinFile(
             source: source, header: consume header, sectionTable: consume sections, fileBytes: bytes,
             memTopology: consume memTopology, ipLayout: consume ipLayout, connectivity: consume connectivity,
-            clockFrequencies: consume clockFrequencies, ipEntries: consume ipEntries, ipText: consume xml,
+            clockFrequencies: consume clockFrequencies, ipEntries: consume ipEntries,
             ipDict: consume ipDict, memDict: consume memDict, clockDict: consume clockDict,
             metadataStorage: (consume root).map { .xml($0) } ?? .value(nil),
             groupTopologyStorage: consume groupTopology, groupConnectivityStorage: consume groupConnectivity,

@@ -285,11 +285,18 @@ public struct MetaTableBuilder: ~Copyable {
         return .dict(first: first, count: Int32(truncatingIfNeeded: count))
     }
 
+    /// Reserves a list of `count` members, set with `set(_:_:_:)`.
+    @inlinable @inline(__always)
+    public mutating func reserveList(count: Int) -> MetaTable.Slot {
+        let first = appendEntries(count, firstKey: nil)
+        return .list(first: first, count: Int32(truncatingIfNeeded: count))
+    }
+
     /// A list of the strings `items`.
     public mutating func list(of items: [String]) -> MetaTable.Slot {
-        let first = appendEntries(items.count, firstKey: nil)
-        for (i, s) in items.enumerated() { entries[Int(first) + i].value = string(s) }
-        return .list(first: first, count: Int32(truncatingIfNeeded: items.count))
+        let list = reserveList(count: items.count)
+        for (i, s) in items.enumerated() { set(list, i, string(s)) }
+        return list
     }
 
     /// The fixed name number `index` as a string value (nothing is stored).
@@ -303,7 +310,8 @@ public struct MetaTableBuilder: ~Copyable {
     /// nothing is copied.
     @inlinable @inline(__always)
     public func text(_ range: Range<Int>) -> MetaTable.Slot {
-        precondition(range.lowerBound >= 0 && range.upperBound <= textCount, "a range outside the text")
+        precondition(range.lowerBound >= 0 && range.upperBound <= textCount && range.upperBound <= Int32.max,
+                     "a range outside the text, or past 2 GiB")
         return .text(start: Int32(truncatingIfNeeded: range.lowerBound), length: Int32(truncatingIfNeeded: range.count))
     }
 
@@ -316,7 +324,7 @@ public struct MetaTableBuilder: ~Copyable {
         return .string(Int32(truncatingIfNeeded: stringCount &- 1))
     }
 
-    /// Sets member `index` of the reserved `container` to `value` (keeping its key).
+    /// Sets member `index` of the reserved dictionary or list `container` to `value` (keeping its key).
     @inlinable @inline(__always)
     public mutating func set(_ container: MetaTable.Slot, _ index: Int, _ value: MetaTable.Slot) {
         entries[position(container, index)].value = value
@@ -339,15 +347,21 @@ public struct MetaTableBuilder: ~Copyable {
             precondition(start >= 0 && length >= 0 && Int(start) &+ Int(length) <= textCount, "a range outside the text")
         default: preconditionFailure("a key is a fixed name, a string or a text range")
         }
-        entries[position(container, index)] = MetaTable.Entry(key: key, value: value)
+        entries[position(container, index, keyed: true)] = MetaTable.Entry(key: key, value: value)
     }
 
-    /// The entry position of member `index` of `container`, after checking that it exists.
+    /// The entry position of member `index` of `container` (a dictionary, or a list unless keyed), after
+    /// checking that it exists.
     @inlinable @inline(__always)
-    func position(_ container: MetaTable.Slot, _ index: Int) -> Int {
-        guard case .dict(let first, let count) = container, first >= 0, index >= 0, index < Int(count),
-              Int(first) &+ Int(count) <= entryCount
-        else { preconditionFailure("not a member of a dictionary this builder reserved") }
+    func position(_ container: MetaTable.Slot, _ index: Int, keyed: Bool = false) -> Int {
+        let first: Int32, count: Int32
+        switch container {
+        case .dict(let f, let c): (first, count) = (f, c)
+        case .list(let f, let c) where !keyed: (first, count) = (f, c)
+        default: preconditionFailure(keyed ? "not a dictionary" : "not a dictionary or a list")
+        }
+        guard first >= 0, index >= 0, index < Int(count), Int(first) &+ Int(count) <= entryCount
+        else { preconditionFailure("not a member of a container this builder reserved") }
         return Int(first) &+ index
     }
 

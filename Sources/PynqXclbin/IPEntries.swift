@@ -78,10 +78,10 @@ extension PynqDictionaries {
         var hostSize: Int
         var type: MetadataText
         var id: Int?
-        /// The memory of the argument's last connection (pynq's `memory`).
-        var memory: String? = nil
+        /// The memory of the argument's last connection (pynq's `memory`: a memory tag).
+        var memory: MetadataText? = nil
         /// Every connected memory in connection order, when there are two or more (pynq's `MBG`).
-        var memoryGroup: [String] = []
+        var memoryGroup: [MetadataText] = []
     }
 
     struct StreamEntry {
@@ -92,7 +92,8 @@ extension PynqDictionaries {
         var isInput: Bool
         /// pynq's `direction`: `input` or `output`.
         var direction: String { isInput ? "input" : "output" }
-        var streamTag: String?
+        /// The memory tag of the stream's connection (pynq's `stream_id`).
+        var streamTag: MetadataText?
     }
 
     struct IPEntry {
@@ -105,16 +106,15 @@ extension PynqDictionaries {
         var isChain: Bool
         var registers: [RegisterEntry]
         var streams: [StreamEntry]
-        var uuid: String
         var cuName: String
         var cuIndex = 0
         var index: Int?
 
-        /// The typed IP block (`doc`: the document the entry's text ranges are of).
+        /// The typed IP block (`doc`: the bytes the entry's text ranges are of, the file).
         func ipBlock(in doc: UnsafeBufferPointer<UInt8>) -> IPBlock {
             var streamPorts: [String: IPBlock.StreamPort] = [:]
             for s in streams {
-                streamPorts[s.name.string(in: doc)] = .init(streamTag: s.streamTag, direction: s.direction)
+                streamPorts[s.name.string(in: doc)] = .init(streamTag: s.streamTag?.string(in: doc), direction: s.direction)
             }
             return IPBlock(
                 name: name.string(in: doc), type: type.string(in: doc), baseAddress: UInt64(bitPattern: Int64(physAddr)),
@@ -127,7 +127,7 @@ extension PynqDictionaries {
                         : Register(name: r.name.string(in: doc), offset: r.offset, sizeInBits: r.size,
                                    access: RegisterAccess(rawValue: "read-write;"),
                                    description: "OpenCL Argument Register", type: r.type.string(in: doc),
-                                   argumentIndex: r.id, memory: r.memory)
+                                   argumentIndex: r.id, memory: r.memory?.string(in: doc))
                 },
                 controlProtocol: ControlProtocol(rawValue: controlProtocol.string(in: doc)), cuName: cuName,
                 cuIndex: cuIndex, ipLayoutIndex: index, streams: streamPorts)
@@ -153,13 +153,12 @@ extension PynqDictionaries {
 
     /// `_xclxml_to_ip_dict`: one entry per instance with a numeric control address, in insertion order.
     /// `doc` holds the bytes the kernels' spans point into.
-    static func ipEntries(_ list: KernelSpans.List, doc: UnsafeBufferPointer<UInt8>, uuid: String,
-                          part: String) throws -> [IPEntry] {
+    static func ipEntries(_ list: KernelSpans.List, doc: UnsafeBufferPointer<UInt8>, part: String) throws -> [IPEntry] {
         // The ports, arguments and instances are read through pointers: no reference counting per loop.
         try list.ports.withUnsafeBufferPointer { ports in
             try list.args.withUnsafeBufferPointer { args in
                 try list.instances.withUnsafeBufferPointer { instances in
-                    try ipEntries(list.kernels, ports, args, instances, doc: doc, uuid: uuid, part: part)
+                    try ipEntries(list.kernels, ports, args, instances, doc: doc, part: part)
                 }
             }
         }
@@ -168,7 +167,7 @@ extension PynqDictionaries {
     private static func ipEntries(_ kernels: [KernelSpans], _ allPorts: UnsafeBufferPointer<KernelSpans.Port>,
                                   _ allArgs: UnsafeBufferPointer<KernelSpans.Arg>,
                                   _ allInstances: UnsafeBufferPointer<KernelSpans.Instance>,
-                                  doc: UnsafeBufferPointer<UInt8>, uuid: String, part: String) throws -> [IPEntry] {
+                                  doc: UnsafeBufferPointer<UInt8>, part: String) throws -> [IPEntry] {
         func text(_ span: XMLSpan) -> String { span.string(in: doc) }
         func number(_ span: XMLSpan?, _ attr: String, of what: @autoclosure () -> String, at offset: Int,
                     autoBase: Bool = true) throws -> Int {
@@ -289,7 +288,7 @@ extension PynqDictionaries {
                 }
                 let e = IPEntry(name: name, physAddr: phys, addrRange: addrSize, type: MetadataText(vlnv, in: doc),
                                 controlProtocol: proto, isChain: proto.equals("ap_ctrl_chain", in: doc),
-                                registers: registers, streams: streams, uuid: uuid, cuName: cuName)
+                                registers: registers, streams: streams, cuName: cuName)
                 // Instance names are few: a linear search, no hashing.
                 if let i = index(in: entries, where: { $0.pointee.name.same(as: name, in: doc) }) { entries[i] = e } else {
                     entries.append(e)
@@ -314,9 +313,11 @@ extension PynqDictionaries {
     /// `_add_argument_memory`: `index`, register `memory`/`MBG` and stream `stream_id` from the IP layout
     /// and the connectivity, whose memories all exist (checked). `entries` are sorted by name (UTF-8
     /// order) and their names are unique. A design with few connections is searched linearly; a large one
-    /// through a sorted index and binary searches. No string hashing either way.
-    static func annotate(_ entries: inout [IPEntry], layout: [IPLayoutEntry], connections: [Connection],
-                         mems: [MemoryTopologyEntry], doc: UnsafeBufferPointer<UInt8>) {
+    /// through a sorted index and binary searches. No string hashing either way; memory tags stay text of
+    /// the file (`doc`).
+    static func annotate(_ entries: inout [IPEntry], layout: IPLayoutRecords?, connections: [Connection],
+                         mems: MemoryTopologyRecords?, doc: UnsafeBufferPointer<UInt8>) {
+        guard let layout else { return }
         // Large designs: connections ordered by (IP, argument), keeping file order within a pair.
         let sorted = connections.count > 16
         let order = !sorted ? [] : connections.indices.sorted {
@@ -348,14 +349,17 @@ extension PynqDictionaries {
             return count > 0 ? (last, count) : nil
         }
         /// The tags of every connection of argument `arg` of IP `ip`, in file order (for two or more).
-        func group(ip: Int, arg: Int) -> [String] {
+        func group(ip: Int, arg: Int) -> [MetadataText] {
             connections.indices.filter { connections[$0].ipLayoutIndex == ip && connections[$0].argumentIndex == arg }
                 .map(tag)
         }
-        func tag(_ connection: Int) -> String { mems[connections[connection].memory(among: mems.count)!].tag }
-        func entry(named name: String) -> Int? {
-            var name = name
-            return name.withUTF8 { n in
+        // A connection's memory exists (checked), so there are memories when there is a connection.
+        func tag(_ connection: Int) -> MetadataText {
+            let mems = mems!
+            return mems.tag(connections[connection].memory(among: mems.count)!)
+        }
+        func entry(named name: MetadataText) -> Int? {
+            name.withUTF8(in: doc) { n in
                 var low = 0, high = entries.count
                 while low < high {
                     let mid = (low + high) / 2
@@ -366,8 +370,8 @@ extension PynqDictionaries {
                 return low < entries.count && entries[low].name.withUTF8(in: doc, { MetadataText.equal($0, n) }) ? low : nil
             }
         }
-        for (ipIndex, ip) in layout.enumerated() where ip.type == IPLayoutEntry.kernelType {
-            guard let i = entry(named: ip.instanceName) else { continue }
+        for ipIndex in 0..<layout.count where layout.type(ipIndex) == IPLayoutEntry.kernelType {
+            guard let i = entry(named: layout.instanceName(ipIndex, in: doc)) else { continue }
             entries[i].index = ipIndex
             for r in entries[i].registers.indices {
                 guard let id = entries[i].registers[r].id, let found = connectionsOf(ip: ipIndex, arg: id) else { continue }

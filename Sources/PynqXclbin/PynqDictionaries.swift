@@ -13,40 +13,35 @@ import PynqXML
 /// above 9, clock types above 3) this names the type `UNKNOWN(n)` instead, so that files XRT accepts
 /// stay readable.
 enum PynqDictionaries {
-    /// pynq's dictionaries, and what the typed model is made from, from the parsed sections (taken as
+    /// pynq's dictionaries, and the entries `ips` is made from, from the sections read in place (taken as
     /// parameters, not copied into a value). `mems`: MEM_TOPOLOGY, else GROUP_TOPOLOGY; `connections`:
     /// CONNECTIVITY, else GROUP_CONNECTIVITY (`groupOnly`). `root`: the root element of EMBEDDED_METADATA's
-    /// XML, if the file has it, and `text` the bytes it was parsed in (the file). Returned as a tuple, so that the reader can
-    /// move each part into the file.
-    static func derive(source: String, uuidHex uuid: String, ipLayout: [IPLayoutEntry]?, mems: [MemoryTopologyEntry],
-                       connections: [Connection], groupOnly: Bool, clocks: [ClockFrequencyEntry],
-                       root: XMLElement?, text: [UInt8]) throws
-        -> (ipDict: MetaValue, memDict: MetaValue, clockDict: MetaValue, ipEntries: [IPEntry],
-            kernelStorage: XclbinFile.KernelStorage)
+    /// XML, if the file has it. `text`: the bytes all of these are read from (the file, or the reader's
+    /// compact copy of its metadata), and `doc` its buffer. Returned as a tuple, so that the reader can move
+    /// each part into the file.
+    static func derive(source: String, uuidHex uuid: String, layout: IPLayoutRecords?, mems: MemoryTopologyRecords?,
+                       connections: [Connection], groupOnly: Bool, clocks: ClockRecords?, root: XMLElement?,
+                       text: [UInt8], doc: UnsafeBufferPointer<UInt8>) throws
+        -> (ipDict: MetaValue, memDict: MetaValue, clockDict: MetaValue, ipEntries: [IPEntry])
     {
-        let layout = ipLayout ?? []
-        return try text.withUnsafeBufferPointer { doc in
-            var entries: [IPEntry] = []
-            if let root {
-                do {
-                    // Errors name the bare source; the section's name is added only when one is thrown.
-                    entries = try ipEntries(KernelSpans.kernels(of: root), doc: doc, uuid: uuid, part: source)
-                } catch var error as MetadataError {
-                    if error.part == source { error.part = source + ": xclbin section EMBEDDED_METADATA" }
-                    throw error
-                }
+        var entries: [IPEntry] = []
+        if let root {
+            do {
+                // Errors name the bare source; the section's name is added only when one is thrown.
+                entries = try ipEntries(KernelSpans.kernels(of: root), doc: doc, part: source)
+            } catch var error as MetadataError {
+                if error.part == source { error.part = source + ": xclbin section EMBEDDED_METADATA" }
+                throw error
             }
-            try checkMemories(
-                connections, memoryCount: mems.count,
-                part: "\(source): xclbin section \(groupOnly ? "GROUP_CONNECTIVITY" : "CONNECTIVITY")")
-            // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
-            entries.sort { $0.name.precedes($1.name, in: doc) }
-            annotate(&entries, layout: layout, connections: connections, mems: mems, doc: doc)
-
-            let (ip, mem, clock) = dictionaries(entries, text: text, mems: mems, clocks: clocks)
-            // The typed model is made from the entries and the XML when asked for.
-            return (ip, mem, clock, entries, root.map { .derived($0, layout) } ?? .value([]))
         }
+        try checkMemories(
+            connections, memoryCount: mems?.count ?? 0,
+            part: "\(source): xclbin section \(groupOnly ? "GROUP_CONNECTIVITY" : "CONNECTIVITY")")
+        // pynq returns ip_dict sorted by name (code-point order, which is UTF-8 byte order).
+        entries.sort { $0.name.precedes($1.name, in: doc) }
+        annotate(&entries, layout: layout, connections: connections, mems: mems, doc: doc)
+        let (ip, mem, clock) = dictionaries(entries, uuid: uuid, text: text, doc: doc, mems: mems, clocks: clocks)
+        return (ip, mem, clock, entries)
     }
 
     /// Checks that every connection's memory exists, after Python's negative wrap

@@ -4,24 +4,25 @@ import PynqMetadataCore
 /// so a file's dictionaries cost a few allocations, not one per dictionary.
 extension PynqDictionaries {
     /// The three dictionaries, from `ip_dict` entries in pynq's (name) order, the memory topology and
-    /// the clock entries.
-    /// `text`: the bytes that the entries' text is ranges of (the file, which EMBEDDED_METADATA's XML is
-    /// part of); the tables keep it, not a copy.
-    static func dictionaries(_ entries: [IPEntry], text: [UInt8], mems: [MemoryTopologyEntry],
-                             clocks: [ClockFrequencyEntry]) -> (ip: MetaValue, mem: MetaValue, clock: MetaValue)
+    /// the clock entries, read in place.
+    /// `text`: the bytes that the entries' and the sections' text is ranges of (the file, or the reader's
+    /// compact copy of its metadata); the tables keep it, not a copy. `doc`: its buffer.
+    static func dictionaries(_ entries: [IPEntry], uuid: String, text: [UInt8], doc: UnsafeBufferPointer<UInt8>,
+                             mems: MemoryTopologyRecords?, clocks: ClockRecords?) -> (ip: MetaValue, mem: MetaValue, clock: MetaValue)
     {
         var registers = 0, streams = 0
         for e in entries {
             registers += e.registers.count
             streams += e.streams.count
         }
+        let memCount = mems?.count ?? 0, clockCount = clocks?.count ?? 0
         let names = Names.shared
         var b = MetaTableBuilder(
             keys: names.table, textCount: text.count,
-            entries: entries.count * 56 + registers * 10 + streams * 5 + mems.count * 9 + clocks.count * 4 + 8,
-            strings: entries.count * 6 + registers * 3 + streams * 2 + mems.count * 2 + clocks.count * 2 + 4)
-        let ip = ipDict(entries, names, &b)
-        let mem = memDict(mems, names, &b)
+            entries: entries.count * 56 + registers * 10 + streams * 5 + memCount * 9 + clockCount * 4 + 8,
+            strings: entries.count * 2 + registers + 4)
+        let ip = ipDict(entries, uuid: uuid, names, &b)
+        let mem = memDict(mems, doc: doc, names, &b)
         let clock = clockDict(clocks, names, &b)
         let tables = b.finish(text: text)
         return (tables.value(of: ip), tables.value(of: mem), tables.value(of: clock))
@@ -113,8 +114,10 @@ extension PynqDictionaries {
     // MARK: ip_dict
 
     /// `ip_dict` from entries already in pynq's (name) order, whose names are unique.
-    private static func ipDict(_ entries: [IPEntry], _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
+    private static func ipDict(_ entries: [IPEntry], uuid: String, _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
         let outer = b.reserveDict(count: entries.count)
+        // One string for every IP's `xclbin_uuid`.
+        let uuid = entries.isEmpty ? .null : b.string(uuid)
         let argumentAccess = b.fixed(names.argumentAccess), argumentDescription = b.fixed(names.argumentDescription)
         // Entries and registers are read in place through pointers: no copy (and no reference counting)
         // of each entry or register.
@@ -139,8 +142,12 @@ extension PynqDictionaries {
                             b.set(value, 4, argumentDescription)
                             b.set(value, 5, reg.pointee.type.slot(&b))
                             b.set(value, 6, reg.pointee.id.map(MetaTable.Slot.int) ?? .null)
-                            if let memory = reg.pointee.memory { b.set(value, 7, b.string(memory)) }
-                            if withMemory == 2 { b.set(value, 8, b.list(of: reg.pointee.memoryGroup)) }
+                            if let memory = reg.pointee.memory { b.set(value, 7, memory.slot(&b)) }
+                            if withMemory == 2 {
+                                let group = b.reserveList(count: reg.pointee.memoryGroup.count)
+                                for (i, tag) in reg.pointee.memoryGroup.enumerated() { b.set(group, i, tag.slot(&b)) }
+                                b.set(value, 8, group)
+                            }
                         }
                         b.set(registers, r, key: reg.pointee.name.slot(&b), value)
                     }
@@ -152,7 +159,7 @@ extension PynqDictionaries {
                     let direction = b.fixed(s.isInput ? names.input : names.output)
                     let value: MetaTable.Slot
                     if let tag = s.streamTag {
-                        let tag = b.string(tag)
+                        let tag = tag.slot(&b)
                         value = b.dict(keys: names.stream.lowerBound..<(names.stream.upperBound + 1), id, type, direction, tag)
                     } else {
                         value = b.dict(keys: names.stream, id, type, direction)
@@ -171,7 +178,7 @@ extension PynqDictionaries {
                 // 7, 8: mem_id, state (null, as reserved)
                 b.set(ip, 9, .emptyDict)
                 b.set(ip, 10, .emptyDict)
-                b.set(ip, 11, b.string(e.pointee.uuid))
+                b.set(ip, 11, uuid)
                 b.set(ip, 12, b.string(e.pointee.cuName))
                 b.set(ip, 13, .int(e.pointee.cuIndex))
                 if let index = e.pointee.index { b.set(ip, 14, .int(index)) }
@@ -196,21 +203,25 @@ extension PynqDictionaries {
 
     // MARK: mem_dict
 
-    private static func memDict(_ mems: [MemoryTopologyEntry], _ names: Names, _ b: inout MetaTableBuilder)
-        -> MetaTable.Slot
+    private static func memDict(_ mems: MemoryTopologyRecords?, doc: UnsafeBufferPointer<UInt8>, _ names: Names,
+                                _ b: inout MetaTableBuilder) -> MetaTable.Slot
     {
-        // Tags are nearly always unique: checked pairwise for small topologies. Otherwise a repeated tag
-        // keeps its first position and takes the last entry, as in a Python dict.
+        guard let mems else { return b.reserveDict(count: 0) }
+        // Tags are nearly always unique: checked pairwise (by bytes: Python compares code points) for
+        // small topologies. Otherwise a repeated tag keeps its first position and takes the last entry, as
+        // in a Python dict.
         var unique = mems.count <= 16
-        for i in mems.indices where unique {
-            for j in 0..<i where mems[j].tag == mems[i].tag { unique = false; break }
+        for i in 0..<mems.count where unique {
+            let tag = mems.tag(i)
+            for j in 0..<i where mems.tag(j).same(as: tag, in: doc) { unique = false; break }
         }
         var lastOfPosition: [Int] = []
         if !unique {
             var position: [String: Int] = [:]
-            for (i, m) in mems.enumerated() {
-                if let p = position[m.tag] { lastOfPosition[p] = i } else {
-                    position[m.tag] = lastOfPosition.count
+            for i in 0..<mems.count {
+                let tag = mems.tag(i).string(in: doc)
+                if let p = position[tag] { lastOfPosition[p] = i } else {
+                    position[tag] = lastOfPosition.count
                     lastOfPosition.append(i)
                 }
             }
@@ -219,19 +230,20 @@ extension PynqDictionaries {
         let outer = b.reserveDict(count: count)
         for p in 0..<count {
             let i = unique ? p : lastOfPosition[p]
-            let m = mems[i]
             let value: MetaTable.Slot
-            let type = MetaTable.Slot.int(Int(m.type.rawValue))
-            let typeName = b.fixed(names.memoryTypes.lowerBound + Int32(m.type.rawValue))
-            let tag = b.string(m.tag)
-            if m.isStreamConnection {
-                value = b.dict(keys: names.streamMemory, type, .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
-                               .int(Int(m.sizeKBOrRouteID)), typeName, .bool(true), .int(i), tag)
+            let rawType = mems.type(i).rawValue
+            let type = MetaTable.Slot.int(Int(rawType))
+            let typeName = b.fixed(names.memoryTypes.lowerBound + Int32(rawType))
+            let tag = mems.tag(i).slot(&b)
+            let used = MetaTable.Slot.int(Int(mems.used(i))), base = mems.baseAddressOrFlowID(i)
+            let size = mems.sizeKBOrRouteID(i)
+            if mems.type(i) == .streamingConnection {
+                value = b.dict(keys: names.streamMemory, type, used, .int(Int(base)), .int(Int(size)), typeName,
+                               .bool(true), .int(i), tag)
             } else {
-                let (bytes, overflow) = Int(m.sizeKBOrRouteID).multipliedReportingOverflow(by: 1024)
-                value = b.dict(keys: names.memory, type, .int(Int(m.used)), .int(Int(m.baseAddressOrFlowID)),
-                               overflow ? .double(Double(m.sizeKBOrRouteID) * 1024) : .int(bytes), typeName,
-                               .bool(false), .int(i), tag)
+                let (bytes, overflow) = Int(size).multipliedReportingOverflow(by: 1024)
+                value = b.dict(keys: names.memory, type, used, .int(Int(base)),
+                               overflow ? .double(Double(size) * 1024) : .int(bytes), typeName, .bool(false), .int(i), tag)
             }
             b.set(outer, p, key: tag, value)
         }
@@ -243,18 +255,18 @@ extension PynqDictionaries {
     /// pynq's clock type names; it reads `m_type` as a signed byte and indexes this list Python-style.
     static let clockTypes = ["UNUSED", "DATA", "KERNEL", "SYSTEM"]
 
-    private static func clockDict(_ clocks: [ClockFrequencyEntry], _ names: Names, _ b: inout MetaTableBuilder)
-        -> MetaTable.Slot
-    {
-        func typeIndex(_ c: ClockFrequencyEntry) -> Int {
-            let t = Int(Int8(bitPattern: c.type))
+    private static func clockDict(_ clocks: ClockRecords?, _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
+        guard let clocks else { return b.reserveDict(count: 0) }
+        func typeIndex(_ c: Int) -> Int {
+            let t = Int(Int8(bitPattern: clocks.type(c)))
             return t < 0 && t >= -clockTypes.count ? t + clockTypes.count : t
         }
         // Keys are "clock0", "clock1", … in order, so they are unique.
         let outer = b.reserveDict(count: clocks.count)
         var n = 0
-        func add(_ c: ClockFrequencyEntry, _ type: MetaTable.Slot) {
-            let value = b.dict(keys: names.clock, b.string(c.name), .int(Int(Int16(bitPattern: c.frequencyMHz))), type)
+        func add(_ c: Int, _ type: MetaTable.Slot) {
+            let value = b.dict(keys: names.clock, clocks.name(c).slot(&b), .int(Int(Int16(bitPattern: clocks.frequencyMHz(c)))),
+                               type)
             if n < names.clockNumbers.count {
                 b.set(outer, n, key: b.fixed(names.clockNumbers.lowerBound + Int32(n)), value)
             } else {
@@ -265,12 +277,13 @@ extension PynqDictionaries {
         // Grouped by type in pynq's order; unknown types (where pynq raises) come last, by value.
         for t in clockTypes.indices {
             let type = b.fixed(names.clockTypes.lowerBound + Int32(t))
-            for c in clocks where typeIndex(c) == t { add(c, type) }
+            for c in 0..<clocks.count where typeIndex(c) == t { add(c, type) }
         }
-        if clocks.contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
-            for t in Set(clocks.map(typeIndex)).filter({ $0 < 0 || $0 >= clockTypes.count }).sorted() {
+        if (0..<clocks.count).contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
+            let unknown = (0..<clocks.count).map(typeIndex).filter { $0 < 0 || $0 >= clockTypes.count }
+            for t in Set(unknown).sorted() {
                 let type = b.string("UNKNOWN(\(t))")
-                for c in clocks where typeIndex(c) == t { add(c, type) }
+                for c in 0..<clocks.count where typeIndex(c) == t { add(c, type) }
             }
         }
         return outer

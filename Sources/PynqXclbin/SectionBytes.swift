@@ -7,12 +7,15 @@ import PynqMetadataCore
 struct SectionBytes {
     let start: UnsafePointer<UInt8>
     let count: Int
+    /// Where the window starts in the file.
+    let origin: Int
 
     /// The window `offset ..< offset + length` of `file` (the caller has checked that it fits).
     init(_ file: UnsafeBufferPointer<UInt8>, offset: Int, length: Int) {
         precondition(offset >= 0 && length >= 0 && offset + length <= file.count, "a window outside the file")
         start = file.baseAddress.map { $0 + offset } ?? UnsafePointer(bitPattern: 1)!
         count = length
+        origin = offset
     }
 
     @inline(__always)
@@ -53,16 +56,32 @@ struct SectionBytes {
 /// The NUL-terminated name in the `length`-byte field at `field` (C `char name[N]`), decoded as UTF-8 with
 /// invalid sequences repaired.
 func fieldName(_ field: UnsafePointer<UInt8>, _ length: Int) -> String {
+    String(decoding: UnsafeBufferPointer(start: field, count: fieldLength(field, length).count), as: UTF8.self)
+}
+
+/// The length of the NUL-terminated name in the `length`-byte field at `field`, and whether its bytes are
+/// all ASCII.
+func fieldLength(_ field: UnsafePointer<UInt8>, _ length: Int) -> (count: Int, isASCII: Bool) {
     var end = 0
+    var high: UInt64 = 0
     // Eight bytes per step while they hold no NUL (names are short; fields are 16 to 128 bytes).
     while end + 8 <= length {
         let word = UInt64(littleEndian: UnsafeRawPointer(field + end).loadUnaligned(as: UInt64.self))
         let zero = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-        if zero != 0 { end += zero.trailingZeroBitCount >> 3; break }
+        if zero != 0 {
+            let n = zero.trailingZeroBitCount >> 3
+            // The bytes before the NUL (the borrow of a zero byte only reaches bytes after it).
+            high |= n == 0 ? 0 : word & (0x8080_8080_8080_8080 >> UInt64(64 - 8 * n))
+            return (end + n, high == 0)
+        }
+        high |= word & 0x8080_8080_8080_8080
         end += 8
     }
-    if end + 8 > length { while end < length, field[end] != 0 { end += 1 } }
-    return String(decoding: UnsafeBufferPointer(start: field, count: end), as: UTF8.self)
+    while end < length, field[end] != 0 {
+        high |= UInt64(field[end] & 0x80)
+        end += 1
+    }
+    return (end, high == 0)
 }
 
 extension ByteReader {

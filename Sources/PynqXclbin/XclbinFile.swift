@@ -154,7 +154,10 @@ public struct IPLayoutEntry: Sendable, Hashable {
     /// `IP_KERNEL`.
     public static let kernelType: UInt32 = 1
     /// The part of `name` after the first `:` (the instance), as pynq takes it.
-    public var instanceName: String {
+    public var instanceName: String { Self.instanceName(of: name) }
+
+    /// The part of `name` after its first `:`, or `""` without one.
+    static func instanceName(of name: String) -> String {
         guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return "" }
         return String(name[name.utf8.index(after: colon)...])
     }
@@ -234,25 +237,38 @@ public struct XclbinFile: Sendable {
     var fileBytes: [UInt8] = []
     var sectionsOverride: [XclbinSection]?
 
-    /// Parsed sections. When a kind appears more than once, the last one wins (as in pynq).
-    public var memTopology: [MemoryTopologyEntry]?
-    /// GROUP_TOPOLOGY (decoded when asked for if MEM_TOPOLOGY is there, which pynq uses instead).
+    /// Bytes that the sections as read, EMBEDDED_METADATA's XML and `ipEntries` are ranges of: the file,
+    /// or for a file of 2 GiB or more a compact copy of its metadata sections (`compactMetadata`).
+    var metadataBytes: [UInt8] { compactMetadata ?? fileBytes }
+    var compactMetadata: [UInt8]?
+
+    /// Parsed sections, decoded from the file when asked for (their entries were checked when it was
+    /// read), unless set. When a kind appears more than once, the last one wins (as in pynq).
+    public var memTopology: [MemoryTopologyEntry]? {
+        get { memTopologyStorage.value(in: metadataBytes, SectionParsers.memTopology) }
+        set { memTopologyStorage = .value(newValue) }
+    }
+    /// GROUP_TOPOLOGY (pynq uses it when there is no MEM_TOPOLOGY).
     public var groupTopology: [MemoryTopologyEntry]? {
-        get { groupTopologyStorage.value(SectionParsers.memTopology) }
+        get { groupTopologyStorage.value(in: metadataBytes, SectionParsers.memTopology) }
         set { groupTopologyStorage = .value(newValue) }
     }
-    public var ipLayout: [IPLayoutEntry]?
+    public var ipLayout: [IPLayoutEntry]? {
+        get { ipLayoutStorage.value(in: metadataBytes, SectionParsers.ipLayout) }
+        set { ipLayoutStorage = .value(newValue) }
+    }
     public var connectivity: [Connection]?
-    /// GROUP_CONNECTIVITY (decoded when asked for if CONNECTIVITY is there, which pynq uses instead).
+    /// GROUP_CONNECTIVITY (pynq uses it when there is no CONNECTIVITY).
     public var groupConnectivity: [Connection]? {
-        get { groupConnectivityStorage.value(SectionParsers.connectivity) }
+        get { groupConnectivityStorage.value(in: metadataBytes, SectionParsers.connectivity) }
         set { groupConnectivityStorage = .value(newValue) }
     }
-    public var clockFrequencies: [ClockFrequencyEntry]?
-    /// DEBUG_IP_LAYOUT (its entry count is checked when the file is read; the entries are decoded when
-    /// asked for).
+    public var clockFrequencies: [ClockFrequencyEntry]? {
+        get { clockStorage.value(in: metadataBytes, SectionParsers.clockTopology) }
+        set { clockStorage = .value(newValue) }
+    }
     public var debugIPLayout: [DebugIPEntry]? {
-        get { debugIPStorage.value(SectionParsers.debugIPLayout) }
+        get { debugIPStorage.value(in: metadataBytes, SectionParsers.debugIPLayout) }
         set { debugIPStorage = .value(newValue) }
     }
     /// EMBEDDED_METADATA as read from its XML (made from the parsed XML when asked for).
@@ -266,16 +282,11 @@ public struct XclbinFile: Sendable {
         set { metadataStorage = .value(newValue) }
     }
 
-    /// Typed values. The kernels are made from EMBEDDED_METADATA and the IP layout when asked for.
+    /// Typed values. The kernels are made from EMBEDDED_METADATA and the IP layout when asked for, unless
+    /// set.
     public var kernels: [Kernel] {
-        get {
-            switch kernelStorage {
-            case .value(let value): return value
-            case .derived(let root, let layout):
-                return PynqDictionaries.typedKernels(EmbeddedMetadata(root: root).kernels, layout: layout)
-            }
-        }
-        set { kernelStorage = .value(newValue) }
+        get { typedOverrides.kernels ?? PynqDictionaries.typedKernels(metadata?.kernels ?? [], layout: ipLayout ?? []) }
+        set { typedOverrides.kernels = newValue }
     }
     /// The memory banks of the memory topology (made from it when asked for, unless set).
     public var memories: [MemoryBank] {
@@ -297,13 +308,14 @@ public struct XclbinFile: Sendable {
     /// `ipDict` when asked for, unless set).
     public var ips: [IPBlock] {
         get {
-            typedOverrides.ips ?? fileBytes.withUnsafeBufferPointer { doc in ipEntries.map { $0.ipBlock(in: doc) } }
+            typedOverrides.ips ?? metadataBytes.withUnsafeBufferPointer { doc in ipEntries.map { $0.ipBlock(in: doc) } }
         }
         set { typedOverrides.ips = newValue }
     }
 
     /// Typed values set by a caller; `nil` ones are derived from the sections when asked for.
     struct TypedOverrides: Sendable {
+        var kernels: [Kernel]?
         var memories: [MemoryBank]?
         var streams: [StreamConnection]?
         var clocks: [PynqMetadataCore.Clock]?
@@ -311,7 +323,7 @@ public struct XclbinFile: Sendable {
     }
     var typedOverrides = TypedOverrides()
     /// pynq's `ip_dict` entries as read (sorted by name, annotated with memories), for `ips`; their text is
-    /// ranges of `fileBytes`.
+    /// ranges of `metadataBytes`.
     var ipEntries: [PynqDictionaries.IPEntry] = []
 
     /// pynq's `ip_dict`, `mem_dict` and `clock_dict`.
@@ -326,37 +338,30 @@ public struct XclbinFile: Sendable {
     }
     var metadataStorage = MetadataStorage.value(nil)
 
-    /// Where a section's entries that reading does not need come from: a value, or the section, whose
-    /// entries all fit (checked when the file was read), decoded when asked for.
+    /// Where a section's entries come from: a value, or the section's bytes in `metadataBytes` (its
+    /// entries checked to fit when the file was read), decoded when asked for.
     enum SectionStorage<Entry: Sendable>: Sendable {
         case value([Entry]?)
-        case section(ByteReader)
+        case section(Range<Int>)
 
-        /// The entries if they are a value (not the section's, still to decode).
-        var decoded: [Entry]? {
-            if case .value(let value) = self { return value }
-            return nil
-        }
-
-        /// The entries, decoded by `parse` from the section if they come from it.
-        func value(_ parse: (SectionBytes) throws -> [Entry]) -> [Entry]? {
+        /// The entries, decoded by `parse` from `bytes` if they come from the section.
+        func value(in bytes: [UInt8], _ parse: (SectionBytes) throws -> [Entry]) -> [Entry]? {
             switch self {
             case .value(let value): return value
-            // Cannot fail: the count was checked against the section's size, and names are repaired.
-            case .section(let r): return (try? r.withSectionBytes(parse)) ?? []
+            case .section(let r):
+                // Cannot fail: the count was checked against the section's size, and names are repaired.
+                return bytes.withUnsafeBufferPointer {
+                    (try? parse(SectionBytes($0, offset: r.lowerBound, length: r.count))) ?? []
+                }
             }
         }
     }
+    var memTopologyStorage = SectionStorage<MemoryTopologyEntry>.value(nil)
     var groupTopologyStorage = SectionStorage<MemoryTopologyEntry>.value(nil)
+    var ipLayoutStorage = SectionStorage<IPLayoutEntry>.value(nil)
     var groupConnectivityStorage = SectionStorage<Connection>.value(nil)
+    var clockStorage = SectionStorage<ClockFrequencyEntry>.value(nil)
     var debugIPStorage = SectionStorage<DebugIPEntry>.value(nil)
-
-    /// Where `kernels` come from: a value, or EMBEDDED_METADATA's XML and the IP layout as read.
-    enum KernelStorage: Sendable {
-        case value([Kernel])
-        case derived(XMLElement, [IPLayoutEntry])
-    }
-    var kernelStorage = KernelStorage.value([])
 
     /// `header.uuidHex` as made while reading, for the `header.uuid` it was made from.
     var uuidHexCache: (uuid: [UInt8], hex: String)?

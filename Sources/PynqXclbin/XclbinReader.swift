@@ -6,6 +6,9 @@ import PynqXML
 struct XclbinReader {
     let bytes: [UInt8]
     let source: String
+    /// Files at least this large are read from a compact copy of their metadata sections: positions in
+    /// the text that the dictionaries keep are 32-bit (tests lower it to read small files that way).
+    var compactFrom = Int(Int32.max)
 
     func read() throws -> XclbinFile {
         // The header and the section table are read from a pointer window of the whole file too.
@@ -14,62 +17,71 @@ struct XclbinReader {
             let (header, numSections) = try readHeader(whole)
             return (header, try readSectionTable(whole, count: numSections))
         }
+        // What the metadata is read from: the file, or a compact copy of its metadata sections.
+        let compact = bytes.count >= compactFrom ? Self.compactMetadata(bytes, sections) : nil
+        let text = compact?.bytes ?? bytes, table = compact?.table ?? sections
 
-        // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary. The parsers read
-        // windows of `file` (no reference counting per window). The group sections are decoded only when
-        // pynq uses them (no MEM_TOPOLOGY, no CONNECTIVITY), and DEBUG_IP_LAYOUT never: the others are
-        // checked and decoded when asked for.
-        let (memTopology, ipLayout, connectivity, clockFrequencies, groupTopology, groupConnectivity, debugIP) =
-            try bytes.withUnsafeBufferPointer { file in
-                let memTopology = try Self.section(.memTopology, sections, file, source, SectionParsers.memTopology)
-                let connectivity = try Self.section(.connectivity, sections, file, source, SectionParsers.connectivity)
-                return (memTopology,
-                        try Self.section(.ipLayout, sections, file, source, SectionParsers.ipLayout),
-                        connectivity,
-                        try Self.section(.clockFreqTopology, sections, file, source, SectionParsers.clockTopology),
-                        try Self.storage(.groupTopology, sections, file, bytes, source, decode: memTopology == nil,
-                                         SectionParsers.memTopology, check: SectionParsers.checkMemTopology),
-                        try Self.storage(.groupConnectivity, sections, file, bytes, source, decode: connectivity == nil,
-                                         SectionParsers.connectivity, check: SectionParsers.checkConnectivity),
-                        try Self.storage(.debugIPLayout, sections, file, bytes, source, decode: false,
-                                         SectionParsers.debugIPLayout, check: SectionParsers.checkDebugIPLayout))
-            }
-        // EMBEDDED_METADATA's XML is parsed in place: its text (and pynq's dictionaries' text) are ranges of
-        // the file.
+        // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary. EMBEDDED_METADATA's
+        // XML is parsed in place: its text (and pynq's dictionaries' text) are ranges of `text`.
         var root: XMLElement? = nil
-        if let i = sections.lastIndex(where: { $0.kind == .embeddedMetadata }) {
-            root = try EmbeddedMetadata.document(bytes, range: sections[i].offset..<(sections[i].offset + sections[i].size),
+        if let i = table.lastIndex(where: { $0.kind == .embeddedMetadata }) {
+            root = try EmbeddedMetadata.document(text, range: table[i].offset..<(table[i].offset + table[i].size),
                                                  part: sectionPrefix + "EMBEDDED_METADATA").root
         }
         let uuid = header.uuid, uuidHex = header.uuidHex
-        let (ipDict, memDict, clockDict, ipEntries, kernelStorage) = try PynqDictionaries.derive(
-            source: source, uuidHex: uuidHex, ipLayout: ipLayout, mems: memTopology ?? groupTopology.decoded ?? [],
-            connections: connectivity ?? groupConnectivity.decoded ?? [], groupOnly: connectivity == nil,
-            clocks: clockFrequencies ?? [], root: root, text: bytes)
+        // The sections are read in place: their entries are checked, and those pynq uses are read where
+        // they are (names stay ranges of `text`). The typed arrays are decoded when asked for. Only the
+        // connections (no names) are decoded now.
+        let (connectivity, groupConnectivity, ipDict, memDict, clockDict, ipEntries) = try text.withUnsafeBufferPointer { file in
+            let mems = try Self.section(.memTopology, table, file, source, MemoryTopologyRecords.init)
+            let groupMems = try Self.section(.groupTopology, table, file, source, MemoryTopologyRecords.init)
+            let connectivity = try Self.section(.connectivity, table, file, source, SectionParsers.connectivity)
+            let groupConnectivity = try Self.section(.groupConnectivity, table, file, source, SectionParsers.connectivity)
+            let layout = try Self.section(.ipLayout, table, file, source, IPLayoutRecords.init)
+            let clocks = try Self.section(.clockFreqTopology, table, file, source, ClockRecords.init)
+            _ = try Self.section(.debugIPLayout, table, file, source, SectionParsers.checkDebugIPLayout)
+            let (ipDict, memDict, clockDict, ipEntries) = try PynqDictionaries.derive(
+                source: source, uuidHex: uuidHex, layout: layout, mems: mems ?? groupMems,
+                connections: connectivity ?? groupConnectivity ?? [], groupOnly: connectivity == nil, clocks: clocks,
+                root: root, text: text, doc: file)
+            return (connectivity, groupConnectivity, ipDict, memDict, clockDict, ipEntries)
+        }
+        /// The last section of `kind`, to be decoded when asked for.
+        func stored<Entry>(_ kind: XclbinSectionKind) -> XclbinFile.SectionStorage<Entry> {
+            guard let entry = table.last(where: { $0.kind == kind }) else { return .value(nil) }
+            return .section(entry.offset..<(entry.offset + entry.size))
+        }
         // Made in one expression and returned as made (assigning to a variable first costs a copy); each
         // part is moved in (a copy would be retained here and released when this returns).
         return XclbinFile(
             source: source, header: consume header, sectionTable: consume sections, fileBytes: bytes,
-            memTopology: consume memTopology, ipLayout: consume ipLayout, connectivity: consume connectivity,
-            clockFrequencies: consume clockFrequencies, ipEntries: consume ipEntries,
+            compactMetadata: compact?.bytes, connectivity: consume connectivity, ipEntries: consume ipEntries,
             ipDict: consume ipDict, memDict: consume memDict, clockDict: consume clockDict,
-            metadataStorage: (consume root).map { .xml($0) } ?? .value(nil),
-            groupTopologyStorage: consume groupTopology, groupConnectivityStorage: consume groupConnectivity,
-            debugIPStorage: consume debugIP, kernelStorage: consume kernelStorage, uuidHexCache: (consume uuid, consume uuidHex))
+            metadataStorage: (consume root).map { .xml($0) } ?? .value(nil), memTopologyStorage: stored(.memTopology),
+            groupTopologyStorage: stored(.groupTopology), ipLayoutStorage: stored(.ipLayout),
+            groupConnectivityStorage: .value(consume groupConnectivity), clockStorage: stored(.clockFreqTopology),
+            debugIPStorage: stored(.debugIPLayout), uuidHexCache: (consume uuid, consume uuidHex))
     }
 
     private var sectionPrefix: String { source + ": xclbin section " }
 
-    /// The last section of `kind` in `sections`: decoded by `parse` if `decode`, else checked by `check`
-    /// and kept to be decoded when asked for.
-    private static func storage<Entry>(
-        _ kind: XclbinSectionKind, _ sections: [XclbinFile.SectionEntry], _ file: UnsafeBufferPointer<UInt8>,
-        _ bytes: [UInt8], _ source: String, decode: Bool, _ parse: (SectionBytes) throws -> [Entry], check: (SectionBytes) throws -> Void
-    ) throws -> XclbinFile.SectionStorage<Entry> {
-        if decode { return .value(try section(kind, sections, file, source, parse)) }
-        guard try section(kind, sections, file, source, check) != nil,
-              let entry = sections.last(where: { $0.kind == kind }) else { return .value(nil) }
-        return .section(try ByteReader(bytes, offset: entry.offset, length: entry.size, part: source))
+    /// The sections whose contents reading uses (the last of each kind), copied one after the other, and
+    /// a section table of them whose offsets are in the copy.
+    static func compactMetadata(_ bytes: [UInt8], _ sections: [XclbinFile.SectionEntry])
+        -> (bytes: [UInt8], table: [XclbinFile.SectionEntry])
+    {
+        let kinds: [XclbinSectionKind] = [.embeddedMetadata, .memTopology, .groupTopology, .ipLayout, .connectivity,
+                                          .groupConnectivity, .clockFreqTopology, .debugIPLayout]
+        var copy: [UInt8] = []
+        var table: [XclbinFile.SectionEntry] = []
+        for kind in kinds {
+            guard var entry = sections.last(where: { $0.kind == kind }) else { continue }
+            let offset = copy.count
+            copy += bytes[entry.offset..<(entry.offset + entry.size)]
+            entry.offset = offset
+            table.append(entry)
+        }
+        return (copy, table)
     }
 
     /// The last section of `kind` in `sections`, parsed from its window of `file`, or `nil`. An error
@@ -196,26 +208,9 @@ enum SectionParsers {
         return out
     }
 
-    /// Checks that MEM_TOPOLOGY's (or GROUP_TOPOLOGY's) entries fit in the section, without decoding them.
-    static func checkMemTopology(_ r: SectionBytes) throws {
-        try checkCount(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.memDataArray,
-                       entrySize: Layout.memDataSize, what: "memory")
-    }
-
     static func memTopology(_ r: SectionBytes) throws -> [MemoryTopologyEntry] {
-        try entries(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.memDataArray, entrySize: Layout.memDataSize,
-                    what: "memory") { at in
-            MemoryTopologyEntry(
-                type: MemoryType(rawValue: try r.u8(at)), used: try r.u8(at + 1),
-                sizeKBOrRouteID: try r.le(at + 8, as: Int64.self), baseAddressOrFlowID: try r.le(at + 16, as: Int64.self),
-                tag: try r.name(at + 24, 16))
-        }
-    }
-
-    /// Checks that CONNECTIVITY's (or GROUP_CONNECTIVITY's) entries fit in the section, without decoding them.
-    static func checkConnectivity(_ r: SectionBytes) throws {
-        try checkCount(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.connectionArray,
-                       entrySize: Layout.connectionSize, what: "connection")
+        let records = try MemoryTopologyRecords(r)
+        return (0..<records.count).map(records.entry)
     }
 
     static func connectivity(_ r: SectionBytes) throws -> [Connection] {
@@ -228,20 +223,13 @@ enum SectionParsers {
     }
 
     static func ipLayout(_ r: SectionBytes) throws -> [IPLayoutEntry] {
-        try entries(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.ipDataArray, entrySize: Layout.ipDataSize,
-                    what: "IP") { at in
-            IPLayoutEntry(type: try r.le(at, as: UInt32.self), properties: try r.le(at + 4, as: UInt32.self),
-                          baseAddress: try r.le(at + 8, as: UInt64.self),
-                          name: try r.name(at + 16, 64))
-        }
+        let records = try IPLayoutRecords(r)
+        return (0..<records.count).map(records.entry)
     }
 
     static func clockTopology(_ r: SectionBytes) throws -> [ClockFrequencyEntry] {
-        try entries(r, count: Int(try r.le(0, as: UInt16.self)), arrayOffset: Layout.clockFreqArray, entrySize: Layout.clockFreqSize,
-                    what: "clock") { at in
-            ClockFrequencyEntry(frequencyMHz: try r.le(at, as: UInt16.self), type: try r.u8(at + 2),
-                                name: try r.name(at + 8, 128))
-        }
+        let records = try ClockRecords(r)
+        return (0..<records.count).map(records.entry)
     }
 
     /// Checks that DEBUG_IP_LAYOUT's entries fit in the section, without decoding them.

@@ -207,19 +207,29 @@ extension PynqDictionaries {
                                 _ b: inout MetaTableBuilder) -> MetaTable.Slot
     {
         guard let mems else { return b.reserveDict(count: 0) }
+        // Each tag is found once (a temporary buffer, on the stack for a usual topology).
+        return withUnsafeTemporaryAllocation(of: MetadataText.self, capacity: mems.count) { tags in
+            for i in 0..<mems.count { (tags.baseAddress! + i).initialize(to: mems.tag(i)) }
+            defer { tags.baseAddress!.deinitialize(count: mems.count) }
+            return memDict(mems, tags: UnsafeBufferPointer(tags), doc: doc, names, &b)
+        }
+    }
+
+    private static func memDict(_ mems: MemoryTopologyRecords, tags: UnsafeBufferPointer<MetadataText>,
+                                doc: UnsafeBufferPointer<UInt8>, _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot
+    {
         // Tags are nearly always unique: checked pairwise (by bytes: Python compares code points) for
         // small topologies. Otherwise a repeated tag keeps its first position and takes the last entry, as
         // in a Python dict.
         var unique = mems.count <= 16
         for i in 0..<mems.count where unique {
-            let tag = mems.tag(i)
-            for j in 0..<i where mems.tag(j).same(as: tag, in: doc) { unique = false; break }
+            for j in 0..<i where tags[j].same(as: tags[i], in: doc) { unique = false; break }
         }
         var lastOfPosition: [Int] = []
         if !unique {
             var position: [String: Int] = [:]
             for i in 0..<mems.count {
-                let tag = mems.tag(i).string(in: doc)
+                let tag = tags[i].string(in: doc)
                 if let p = position[tag] { lastOfPosition[p] = i } else {
                     position[tag] = lastOfPosition.count
                     lastOfPosition.append(i)
@@ -234,7 +244,7 @@ extension PynqDictionaries {
             let rawType = mems.type(i).rawValue
             let type = MetaTable.Slot.int(Int(rawType))
             let typeName = b.fixed(names.memoryTypes.lowerBound + Int32(rawType))
-            let tag = mems.tag(i).slot(&b)
+            let tag = tags[i].slot(&b)
             let used = MetaTable.Slot.int(Int(mems.used(i))), base = mems.baseAddressOrFlowID(i)
             let size = mems.sizeKBOrRouteID(i)
             if mems.type(i) == .streamingConnection {

@@ -83,10 +83,3 @@ func fieldLength(_ field: UnsafePointer<UInt8>, _ length: Int) -> (count: Int, i
     }
     return (end, high == 0)
 }
-
-extension ByteReader {
-    /// `body` with this reader's window as `SectionBytes` (valid only inside `body`).
-    func withSectionBytes<R>(_ body: (SectionBytes) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBufferPointer { try body(SectionBytes($0, offset: base, length: count)) }
-    }
-}

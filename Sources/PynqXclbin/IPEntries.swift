@@ -1,9 +1,10 @@
 import PynqMetadataCore
 import PynqXML
 
-/// Text of EMBEDDED_METADATA kept as the range of its bytes in the document when those bytes are its
-/// text (no references to decode), else as the decoded string. pynq's dictionaries take such ranges as
-/// they are (`MetaTableBuilder.text(_:)`), so most XML text never becomes a `String` while reading.
+/// Text of the file's metadata (EMBEDDED_METADATA's XML, names in the binary sections) kept as the range
+/// of its bytes in the file when those bytes are its text (no references to decode, valid UTF-8), else as
+/// the decoded string. pynq's dictionaries take such ranges as they are (`MetaTableBuilder.text(_:)`), so
+/// most text never becomes a `String` while reading.
 enum MetadataText: Sendable {
     case span(start: Int32, length: Int32)
     case string(String)

@@ -20,6 +20,11 @@ struct XclbinReader {
         // What the metadata is read from: the file, or a compact copy of its metadata sections.
         let compact = bytes.count >= compactFrom ? Self.compactMetadata(bytes, sections) : nil
         let text = compact?.bytes ?? bytes, table = compact?.table ?? sections
+        guard text.count < Int(Int32.max) else {
+            throw MetadataError(
+                .badField, part: source, offset: 0,
+                reason: "the sections that describe the design take \(text.count) bytes; more than 2 GiB of them cannot be read")
+        }
 
         // The last section of each kind wins, as in pynq's `{kind: bytes}` dictionary. EMBEDDED_METADATA's
         // XML is parsed in place: its text (and pynq's dictionaries' text) are ranges of `text`.

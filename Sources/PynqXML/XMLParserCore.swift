@@ -12,13 +12,13 @@ struct XMLParserCore {
     var nodes: XMLTableBuilder<Storage.Node>
     var attributes: XMLTableBuilder<Storage.Attribute>
     var texts: XMLTableBuilder<Storage.Text>
-    /// Where the three tables start (one allocation).
+    /// Where the three tables and the stack start (one allocation).
     let block: XMLTableBlock
     // Scan state (fields rather than locals: kept in memory, they leave the registers to the loops).
     /// The innermost open element (index -1 outside the document element).
     var open = OpenElement(index: -1, lastChild: -1, lastText: -1)
-    /// The open elements above `open`; freed when the scan ends.
-    var stack = XMLTableBuilder<OpenElement>(capacity: 32)
+    /// The open elements above `open` (freed when the scan ends if it outgrew its room in `block`).
+    var stack: XMLTableBuilder<OpenElement>
 
     /// A parser of `bytes[range]` (`range` within `bytes`).
     init(bytes: [UInt8], range: Range<Int>, source: String) {
@@ -26,9 +26,9 @@ struct XMLParserCore {
         self.bytes = bytes
         self.range = range
         self.source = source
-        (block, nodes, attributes, texts) = XMLTableBlock.make(
-            Swift.max(range.count / 64, 16), Swift.max(range.count / 24, 16), 16,
-            Storage.Node.self, Storage.Attribute.self, Storage.Text.self)
+        (block, nodes, attributes, texts, stack) = XMLTableBlock.make(
+            Swift.max(range.count / 64, 16), Swift.max(range.count / 24, 16), 16, 32,
+            Storage.Node.self, Storage.Attribute.self, Storage.Text.self, OpenElement.self)
     }
 
     /// An error of this document; the scanning functions leave `source` empty and `parse` fills it in.

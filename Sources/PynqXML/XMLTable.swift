@@ -59,27 +59,31 @@ struct XMLTableBuilder<Element: BitwiseCopyable> {
     func free() { if ownsBase { base.deallocate() } }
 }
 
-/// One allocation that the parser's three tables start in (elements, attributes, texts), sized from the
-/// document's length: most documents never grow a table, so a parse costs one allocation for all three.
-/// The `Storage` (or, on error, the parser) frees the block once, after its tables.
+/// One allocation that the parser's three tables (elements, attributes, texts) and its stack of open
+/// elements start in, sized from the document's length: most documents never grow a table, so a parse
+/// costs one allocation for all four. The `Storage` (or, on error, the parser) frees the block once,
+/// after its tables.
 struct XMLTableBlock {
     let raw: UnsafeMutableRawPointer
 
-    /// Room for `nodes`, `attributes` and `texts` elements, and builders that start there.
-    static func make<A: BitwiseCopyable, B: BitwiseCopyable, C: BitwiseCopyable>(
-        _ nodes: Int, _ attributes: Int, _ texts: Int, _: A.Type, _: B.Type, _: C.Type
-    ) -> (XMLTableBlock, XMLTableBuilder<A>, XMLTableBuilder<B>, XMLTableBuilder<C>) {
+    /// Room for `nodes`, `attributes`, `texts` and `stack` elements, and builders that start there.
+    static func make<A: BitwiseCopyable, B: BitwiseCopyable, C: BitwiseCopyable, D: BitwiseCopyable>(
+        _ nodes: Int, _ attributes: Int, _ texts: Int, _ stack: Int, _: A.Type, _: B.Type, _: C.Type, _: D.Type
+    ) -> (XMLTableBlock, XMLTableBuilder<A>, XMLTableBuilder<B>, XMLTableBuilder<C>, XMLTableBuilder<D>) {
         func aligned(_ offset: Int, _ alignment: Int) -> Int { (offset + alignment - 1) & ~(alignment - 1) }
         let a = 0
         let b = aligned(a + nodes * MemoryLayout<A>.stride, MemoryLayout<B>.alignment)
         let c = aligned(b + attributes * MemoryLayout<B>.stride, MemoryLayout<C>.alignment)
-        let size = c + texts * MemoryLayout<C>.stride
-        let alignment = Swift.max(MemoryLayout<A>.alignment, MemoryLayout<B>.alignment, MemoryLayout<C>.alignment)
+        let d = aligned(c + texts * MemoryLayout<C>.stride, MemoryLayout<D>.alignment)
+        let size = d + stack * MemoryLayout<D>.stride
+        let alignment = Swift.max(MemoryLayout<A>.alignment, MemoryLayout<B>.alignment, MemoryLayout<C>.alignment,
+                                  MemoryLayout<D>.alignment)
         let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(size, 1), alignment: alignment)
         return (XMLTableBlock(raw: raw),
                 XMLTableBuilder(borrowing: (raw + a).bindMemory(to: A.self, capacity: nodes), capacity: nodes),
                 XMLTableBuilder(borrowing: (raw + b).bindMemory(to: B.self, capacity: attributes), capacity: attributes),
-                XMLTableBuilder(borrowing: (raw + c).bindMemory(to: C.self, capacity: texts), capacity: texts))
+                XMLTableBuilder(borrowing: (raw + c).bindMemory(to: C.self, capacity: texts), capacity: texts),
+                XMLTableBuilder(borrowing: (raw + d).bindMemory(to: D.self, capacity: stack), capacity: stack))
     }
 
     func free() { raw.deallocate() }

@@ -19,7 +19,7 @@ enum PynqDictionaries {
     /// XML, if the file has it. `text`: the bytes all of these are read from (the file, or the reader's
     /// compact copy of its metadata), and `doc` its buffer. Returned as a tuple, so that the reader can move
     /// each part into the file.
-    static func derive(source: String, uuidHex uuid: String, layout: IPLayoutRecords?, mems: MemoryTopologyRecords?,
+    static func derive(source: String, uuid: [UInt8], layout: IPLayoutRecords?, mems: MemoryTopologyRecords?,
                        connections: [Connection], groupOnly: Bool, clocks: ClockRecords?, root: XMLElement?,
                        text: [UInt8], doc: UnsafeBufferPointer<UInt8>) throws
         -> (ipDict: MetaValue, memDict: MetaValue, clockDict: MetaValue, ipEntries: [IPEntry])

@@ -7,7 +7,7 @@ extension PynqDictionaries {
     /// the clock entries, read in place.
     /// `text`: the bytes that the entries' and the sections' text is ranges of (the file, or the reader's
     /// compact copy of its metadata); the tables keep it, not a copy. `doc`: its buffer.
-    static func dictionaries(_ entries: [IPEntry], uuid: String, text: [UInt8], doc: UnsafeBufferPointer<UInt8>,
+    static func dictionaries(_ entries: [IPEntry], uuid: [UInt8], text: [UInt8], doc: UnsafeBufferPointer<UInt8>,
                              mems: MemoryTopologyRecords?, clocks: ClockRecords?) -> (ip: MetaValue, mem: MetaValue, clock: MetaValue)
     {
         var registers = 0, streams = 0
@@ -114,10 +114,10 @@ extension PynqDictionaries {
     // MARK: ip_dict
 
     /// `ip_dict` from entries already in pynq's (name) order, whose names are unique.
-    private static func ipDict(_ entries: [IPEntry], uuid: String, _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
+    private static func ipDict(_ entries: [IPEntry], uuid: [UInt8], _ names: Names, _ b: inout MetaTableBuilder) -> MetaTable.Slot {
         let outer = b.reserveDict(count: entries.count)
-        // One string for every IP's `xclbin_uuid`.
-        let uuid = entries.isEmpty ? .null : b.string(uuid)
+        // One string for every IP's `xclbin_uuid` (made only when there is an IP).
+        let uuid = entries.isEmpty ? .null : b.string(hexString(uuid))
         let argumentAccess = b.fixed(names.argumentAccess), argumentDescription = b.fixed(names.argumentDescription)
         // Entries and registers are read in place through pointers: no copy (and no reference counting)
         // of each entry or register.

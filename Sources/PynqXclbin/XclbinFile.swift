@@ -363,15 +363,6 @@ public struct XclbinFile: Sendable {
     var clockStorage = SectionStorage<ClockFrequencyEntry>.value(nil)
     var debugIPStorage = SectionStorage<DebugIPEntry>.value(nil)
 
-    /// `header.uuidHex` as made while reading, for the `header.uuid` it was made from.
-    var uuidHexCache: (uuid: [UInt8], hex: String)?
-
-    /// `header.uuidHex`, made once per read.
-    var uuidHex: String {
-        if let cache = uuidHexCache, cache.uuid == header.uuid { return cache.hex }
-        return header.uuidHex
-    }
-
     /// The last section of `kind`, if any.
     public func section(_ kind: XclbinSectionKind) -> XclbinSection? {
         if let sectionsOverride { return sectionsOverride.last { $0.kind == kind } }
@@ -396,7 +387,7 @@ public struct XclbinFile: Sendable {
     /// and what `compare.py` checks.
     public func inspectJSON() -> MetaValue {
         .dict(OrderedDictionary(uncheckedUniqueKeys: inspectKeys,
-                                values: [.string(uuidHex), ipDict, memDict, clockDict]))
+                                values: [.string(header.uuidHex), ipDict, memDict, clockDict]))
     }
 
     /// Everything the runtime needs, with pynq's dictionaries (`ip_dict`, `mem_dict`, `clock_dict`, and

@@ -33,7 +33,6 @@ struct XclbinReader {
             root = try EmbeddedMetadata.document(text, range: table[i].offset..<(table[i].offset + table[i].size),
                                                  part: sectionPrefix + "EMBEDDED_METADATA").root
         }
-        let uuid = header.uuid, uuidHex = header.uuidHex
         // The sections are read in place: their entries are checked, and those pynq uses are read where
         // they are (names stay ranges of `text`). The typed arrays are decoded when asked for. Only the
         // connections (no names) are decoded now.
@@ -46,7 +45,7 @@ struct XclbinReader {
             let clocks = try Self.section(.clockFreqTopology, table, file, source, ClockRecords.init)
             _ = try Self.section(.debugIPLayout, table, file, source, SectionParsers.checkDebugIPLayout)
             let (ipDict, memDict, clockDict, ipEntries) = try PynqDictionaries.derive(
-                source: source, uuidHex: uuidHex, layout: layout, mems: mems ?? groupMems,
+                source: source, uuid: header.uuid, layout: layout, mems: mems ?? groupMems,
                 connections: connectivity ?? groupConnectivity ?? [], groupOnly: connectivity == nil, clocks: clocks,
                 root: root, text: text, doc: file)
             return (connectivity, groupConnectivity, ipDict, memDict, clockDict, ipEntries)
@@ -65,7 +64,7 @@ struct XclbinReader {
             metadataStorage: (consume root).map { .xml($0) } ?? .value(nil), memTopologyStorage: stored(.memTopology),
             groupTopologyStorage: stored(.groupTopology), ipLayoutStorage: stored(.ipLayout),
             groupConnectivityStorage: .value(consume groupConnectivity), clockStorage: stored(.clockFreqTopology),
-            debugIPStorage: stored(.debugIPLayout), uuidHexCache: (consume uuid, consume uuidHex))
+            debugIPStorage: stored(.debugIPLayout))
     }
 
     private var sectionPrefix: String { source + ": xclbin section " }

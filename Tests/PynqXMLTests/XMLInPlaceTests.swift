@@ -68,6 +68,23 @@ import Testing
         }
     }
 
+    /// The stack of open elements starts with room for 32 in the parser's block and grows past it.
+    @Test(arguments: [31, 32, 33, 200])
+    func deepNesting(depth: Int) throws {
+        let text = (0..<depth).map { "<e\($0) d=\"\($0)\">" }.joined() + "x" + (0..<depth).reversed().map { "</e\($0)>" }.joined()
+        let bytes = Self.before + Array(text.utf8)
+        let doc = try XMLDocument(bytes: bytes, range: Self.before.count..<bytes.count)
+        #expect(doc.elementCount == depth)
+        var e = doc.root
+        for level in 1..<depth {
+            e = try #require(Array(e.children).first)
+            #expect(e.name == "e\(level)" && e["d"] == "\(level)" && e.parent?.name == "e\(level - 1)")
+        }
+        #expect(e.text == "x")
+        // Unclosed at the deepest level: an error, the grown stack freed.
+        #expect(throws: XMLError.self) { try XMLDocument(bytes: Array(text.utf8.dropLast(5))) }
+    }
+
     @Test func invalidUTF8IsFoundOnlyInTheRange() throws {
         let bytes = [0xFF] + Array("<r>".utf8) + [0xC3, 0x28] + Array("</r>".utf8) + [0xFF]
         #expect(throws: XMLError(source: "d", offset: 3, reason: "invalid UTF-8")) {

@@ -379,7 +379,8 @@ extension XMLElement {
 /// A byte range of an `XMLDocument`'s bytes: a name, an attribute value or a run of character data,
 /// as the parser found it (entity references not yet decoded).
 public struct XMLSpan: Sendable, Hashable, BitwiseCopyable {
-    /// Offset of the first byte in the document.
+    /// Position of the first byte in the bytes the document was parsed from (its offset in the document
+    /// when those bytes are the document alone).
     public let start: Int32
     /// Number of bytes.
     public let length: Int32

@@ -80,27 +80,28 @@ struct XMLPaddedBytes {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b == 0x3A || b >= 0x80
     }
     /// Bits of `byteClasses`: one table load per byte instead of a chain of comparisons in the loops.
-    static let nameByte: UInt8 = 1, nameStartByte: UInt8 = 2, spaceByte: UInt8 = 4
-    /// `nameByte | nameStartByte | spaceByte` for each byte value, as `isNameByte`, `isNameStart` and
-    /// `isSpace` classify it (a test checks every entry). Written out: a literal table is static data,
+    /// `valueStopByte`: where `valueStop` stops (a quote, '<', '&', a byte below 0x20).
+    static let nameByte: UInt8 = 1, nameStartByte: UInt8 = 2, spaceByte: UInt8 = 4, valueStopByte: UInt8 = 8
+    /// `nameByte | nameStartByte | spaceByte | valueStopByte` for each byte value, as `isNameByte`,
+    /// `isNameStart`, `isSpace` and `valueStop` classify it (a test checks every entry). Written out: a literal table is static data,
     /// with no lazy initialization on each use.
     static let byteClasses: [UInt8] = [
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 0, 0, 4, 0, 0,  // 0x00
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // 0x10
-        4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,  // 0x20
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 0, 0, 0, 0, 0,  // 0x30
-        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  // 0x40
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 3,  // 0x50
-        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  // 0x60
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,  // 0x70
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  // 0x80
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  // 0x90
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  // 0xA0
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  // 0xB0
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  // 0xC0
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  // 0xD0
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  // 0xE0
-        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  // 0xF0
+         8,  8,  8,  8,  8,  8,  8,  8,  8, 12, 12,  8,  8, 12,  8,  8,  // 0x00
+         8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  // 0x10
+         4,  0,  8,  0,  0,  0,  8,  8,  0,  0,  0,  0,  0,  1,  1,  0,  // 0x20
+         1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  3,  0,  8,  0,  0,  0,  // 0x30
+         0,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  // 0x40
+         3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  0,  0,  0,  0,  3,  // 0x50
+         0,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  // 0x60
+         3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  0,  0,  0,  0,  0,  // 0x70
+         3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  // 0x80
+         3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  // 0x90
+         3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  // 0xA0
+         3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  // 0xB0
+         3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  // 0xC0
+         3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  // 0xD0
+         3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  // 0xE0
+         3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  // 0xF0
     ]
 
     @inline(__always) func isSpace(_ b: UInt8) -> Bool { classes[Int(b)] & Self.spaceByte != 0 }
@@ -143,6 +144,16 @@ struct XMLPaddedBytes {
 
     /// The first byte at or after `from` that is not a space, a tab, a line feed or a return.
     @_transparent func spaceEnd(_ from: Int) -> Int {
+        // As `valueStop`: the first bytes one at a time (indentation between tags is short).
+        var j = from
+        for _ in 0..<16 {
+            if classes[Int(p[j])] & Self.spaceByte == 0 { return j }
+            j &+= 1
+        }
+        return spaceEndVector(j)
+    }
+
+    @_transparent func spaceEndVector(_ from: Int) -> Int {
         let spaces = Lanes(repeating: 0x20), tabs = Lanes(repeating: 0x09)
         let lineFeeds = Lanes(repeating: 0x0A), returns = Lanes(repeating: 0x0D)
         var j = from
@@ -171,6 +182,17 @@ struct XMLPaddedBytes {
     /// The first byte at or after `from` that is a quote (`"` or `'`), '<', '&', below 0x20 (tab, line feed,
     /// return, another control byte) or the end.
     @_transparent func valueStop(_ from: Int) -> Int {
+        // The first bytes one at a time: most values are short, and a predicted branch per byte costs
+        // less than the vector loop's chain from load to index.
+        var j = from
+        for _ in 0..<8 {
+            if classes[Int(p[j])] & Self.valueStopByte != 0 { return j }
+            j &+= 1
+        }
+        return valueStopVector(j)
+    }
+
+    @_transparent func valueStopVector(_ from: Int) -> Int {
         let quotes = Lanes(repeating: UInt8(ascii: "\"")), apostrophes = Lanes(repeating: UInt8(ascii: "'"))
         let lts = Lanes(repeating: UInt8(ascii: "<")), amps = Lanes(repeating: UInt8(ascii: "&"))
         let controls = Lanes(repeating: 0x20)

@@ -83,8 +83,8 @@ struct XMLPaddedBytes {
     /// `valueStopByte`: where `valueStop` stops (a quote, '<', '&', a byte below 0x20).
     static let nameByte: UInt8 = 1, nameStartByte: UInt8 = 2, spaceByte: UInt8 = 4, valueStopByte: UInt8 = 8
     /// `nameByte | nameStartByte | spaceByte | valueStopByte` for each byte value, as `isNameByte`,
-    /// `isNameStart`, `isSpace` and `valueStop` classify it (a test checks every entry). Written out: a literal table is static data,
-    /// with no lazy initialization on each use.
+    /// `isNameStart`, `isSpace` and `valueStop` classify it (a test checks every entry). Written out: a
+    /// literal table is static data, with no lazy initialization on each use.
     static let byteClasses: [UInt8] = [
          8,  8,  8,  8,  8,  8,  8,  8,  8, 12, 12,  8,  8, 12,  8,  8,  // 0x00
          8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  // 0x10

@@ -26,8 +26,10 @@ struct XMLParserCore {
         self.bytes = bytes
         self.range = range
         self.source = source
+        // Room for one element per 40 bytes and one attribute per 16 (the reference files have one per
+        // 50–83 and 23–37): a table that grows costs an allocation and a copy, untouched room nothing.
         (block, nodes, attributes, texts, stack) = XMLTableBlock.make(
-            Swift.max(range.count / 64, 16), Swift.max(range.count / 24, 16), 16, 32,
+            Swift.max(range.count / 40, 16), Swift.max(range.count / 16, 16), 16, 32,
             Storage.Node.self, Storage.Attribute.self, Storage.Text.self, OpenElement.self)
     }
 

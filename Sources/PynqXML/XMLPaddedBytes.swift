@@ -144,15 +144,25 @@ struct XMLPaddedBytes {
 
     /// The first byte at or after `from` that is not a space, a tab, a line feed or a return.
     @_transparent func spaceEnd(_ from: Int) -> Int {
-        // As `valueStop`: the first bytes one at a time (indentation between tags is short).
-        var j = from
-        for _ in 0..<16 {
-            if classes[Int(p[j])] & Self.spaceByte == 0 { return j }
-            j &+= 1
-        }
-        return spaceEndVector(j)
+        // Indentation between tags is short.
+        let (j, found) = firstByte(from: from, within: 16, hasClass: Self.spaceByte, false)
+        return found ? j : spaceEndVector(j)
     }
 
+    /// The first of the `count` bytes from `from` whose class has `bit` (`has`) or lacks it (`!has`), and
+    /// whether there is one (else `from + count`). One byte at a time: runs are mostly short, and a
+    /// predicted branch per byte costs less than a vector loop's chain from load to index, which the next
+    /// token's loads wait for. The scans below start with it, then go on 16 bytes at a time.
+    @_transparent func firstByte(from: Int, within count: Int, hasClass bit: UInt8, _ has: Bool) -> (Int, found: Bool) {
+        var j = from
+        for _ in 0..<count {
+            if (classes[Int(p[j])] & bit != 0) == has { return (j, true) }
+            j &+= 1
+        }
+        return (j, false)
+    }
+
+    /// `spaceEnd` 16 bytes at a time.
     @_transparent func spaceEndVector(_ from: Int) -> Int {
         let spaces = Lanes(repeating: 0x20), tabs = Lanes(repeating: 0x09)
         let lineFeeds = Lanes(repeating: 0x0A), returns = Lanes(repeating: 0x0D)
@@ -182,16 +192,12 @@ struct XMLPaddedBytes {
     /// The first byte at or after `from` that is a quote (`"` or `'`), '<', '&', below 0x20 (tab, line feed,
     /// return, another control byte) or the end.
     @_transparent func valueStop(_ from: Int) -> Int {
-        // The first bytes one at a time: most values are short, and a predicted branch per byte costs
-        // less than the vector loop's chain from load to index.
-        var j = from
-        for _ in 0..<8 {
-            if classes[Int(p[j])] & Self.valueStopByte != 0 { return j }
-            j &+= 1
-        }
-        return valueStopVector(j)
+        // Most values are short.
+        let (j, found) = firstByte(from: from, within: 8, hasClass: Self.valueStopByte, true)
+        return found ? j : valueStopVector(j)
     }
 
+    /// `valueStop` 16 bytes at a time.
     @_transparent func valueStopVector(_ from: Int) -> Int {
         let quotes = Lanes(repeating: UInt8(ascii: "\"")), apostrophes = Lanes(repeating: UInt8(ascii: "'"))
         let lts = Lanes(repeating: UInt8(ascii: "<")), amps = Lanes(repeating: UInt8(ascii: "&"))

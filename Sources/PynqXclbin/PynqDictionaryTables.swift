@@ -241,13 +241,13 @@ extension PynqDictionaries {
         for p in 0..<count {
             let i = unique ? p : lastOfPosition[p]
             let value: MetaTable.Slot
-            let rawType = mems.type(i).rawValue
-            let type = MetaTable.Slot.int(Int(rawType))
-            let typeName = b.fixed(names.memoryTypes.lowerBound + Int32(rawType))
+            let memoryType = mems.type(i)
+            let type = MetaTable.Slot.int(Int(memoryType.rawValue))
+            let typeName = b.fixed(names.memoryTypes.lowerBound + Int32(memoryType.rawValue))
             let tag = tags[i].slot(&b)
             let used = MetaTable.Slot.int(Int(mems.used(i))), base = mems.baseAddressOrFlowID(i)
             let size = mems.sizeKBOrRouteID(i)
-            if mems.type(i) == .streamingConnection {
+            if memoryType == .streamingConnection {
                 value = b.dict(keys: names.streamMemory, type, used, .int(Int(base)), .int(Int(size)), typeName,
                                .bool(true), .int(i), tag)
             } else {
@@ -290,8 +290,7 @@ extension PynqDictionaries {
             for c in 0..<clocks.count where typeIndex(c) == t { add(c, type) }
         }
         if (0..<clocks.count).contains(where: { typeIndex($0) < 0 || typeIndex($0) >= clockTypes.count }) {
-            let unknown = (0..<clocks.count).map(typeIndex).filter { $0 < 0 || $0 >= clockTypes.count }
-            for t in Set(unknown).sorted() {
+            for t in Set((0..<clocks.count).map(typeIndex)).filter({ $0 < 0 || $0 >= clockTypes.count }).sorted() {
                 let type = b.string("UNKNOWN(\(t))")
                 for c in 0..<clocks.count where typeIndex(c) == t { add(c, type) }
             }

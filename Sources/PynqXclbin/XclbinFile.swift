@@ -257,12 +257,10 @@ public struct XclbinFile: Sendable {
         get { ipLayoutStorage.value(in: metadataBytes, SectionParsers.ipLayout) }
         set { ipLayoutStorage = .value(newValue) }
     }
+    /// CONNECTIVITY and GROUP_CONNECTIVITY (pynq uses the latter when there is no CONNECTIVITY): decoded when
+    /// the file is read (their entries hold no names).
     public var connectivity: [Connection]?
-    /// GROUP_CONNECTIVITY (pynq uses it when there is no CONNECTIVITY).
-    public var groupConnectivity: [Connection]? {
-        get { groupConnectivityStorage.value(in: metadataBytes, SectionParsers.connectivity) }
-        set { groupConnectivityStorage = .value(newValue) }
-    }
+    public var groupConnectivity: [Connection]?
     public var clockFrequencies: [ClockFrequencyEntry]? {
         get { clockStorage.value(in: metadataBytes, SectionParsers.clockTopology) }
         set { clockStorage = .value(newValue) }
@@ -359,7 +357,6 @@ public struct XclbinFile: Sendable {
     var memTopologyStorage = SectionStorage<MemoryTopologyEntry>.value(nil)
     var groupTopologyStorage = SectionStorage<MemoryTopologyEntry>.value(nil)
     var ipLayoutStorage = SectionStorage<IPLayoutEntry>.value(nil)
-    var groupConnectivityStorage = SectionStorage<Connection>.value(nil)
     var clockStorage = SectionStorage<ClockFrequencyEntry>.value(nil)
     var debugIPStorage = SectionStorage<DebugIPEntry>.value(nil)
 

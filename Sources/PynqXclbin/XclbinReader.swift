@@ -59,11 +59,12 @@ struct XclbinReader {
         // part is moved in (a copy would be retained here and released when this returns).
         return XclbinFile(
             source: source, header: consume header, sectionTable: consume sections, fileBytes: bytes,
-            compactMetadata: compact?.bytes, connectivity: consume connectivity, ipEntries: consume ipEntries,
+            compactMetadata: compact?.bytes, connectivity: consume connectivity,
+            groupConnectivity: consume groupConnectivity, ipEntries: consume ipEntries,
             ipDict: consume ipDict, memDict: consume memDict, clockDict: consume clockDict,
             metadataStorage: (consume root).map { .xml($0) } ?? .value(nil), memTopologyStorage: stored(.memTopology),
             groupTopologyStorage: stored(.groupTopology), ipLayoutStorage: stored(.ipLayout),
-            groupConnectivityStorage: .value(consume groupConnectivity), clockStorage: stored(.clockFreqTopology),
+            clockStorage: stored(.clockFreqTopology),
             debugIPStorage: stored(.debugIPLayout))
     }
 
@@ -202,53 +203,46 @@ enum SectionParsers {
         }
     }
 
-    /// Reads `count` entries of `entrySize` bytes from `arrayOffset`, after checking they fit.
-    static func entries<T>(_ r: SectionBytes, count: Int, arrayOffset: Int, entrySize: Int, what: String,
-                           _ entry: (Int) throws -> T) throws -> [T] {
-        try checkCount(r, count: count, arrayOffset: arrayOffset, entrySize: entrySize, what: what)
-        var out: [T] = []
-        out.reserveCapacity(count)
-        for i in 0..<count { out.append(try entry(arrayOffset + i * entrySize)) }
-        return out
-    }
-
     static func memTopology(_ r: SectionBytes) throws -> [MemoryTopologyEntry] {
         let records = try MemoryTopologyRecords(r)
-        return (0..<records.count).map(records.entry)
+        return records.records.map(records.entry)
     }
 
     static func connectivity(_ r: SectionBytes) throws -> [Connection] {
-        try entries(r, count: Int(try r.le(0, as: Int32.self)), arrayOffset: Layout.connectionArray,
-                    entrySize: Layout.connectionSize, what: "connection") { at in
-            Connection(argumentIndex: Int(try r.le(at, as: Int32.self)),
-                       ipLayoutIndex: Int(try r.le(at + 4, as: Int32.self)),
-                       memoryIndex: Int(try r.le(at + 8, as: Int32.self)))
+        let records = try SectionRecords(r, countOf: Int32.self, first: Layout.connectionArray,
+                                         stride: Layout.connectionSize, what: "connection")
+        return records.map { i in
+            Connection(argumentIndex: Int(records.le(i, 0, as: Int32.self)), ipLayoutIndex: Int(records.le(i, 4, as: Int32.self)),
+                       memoryIndex: Int(records.le(i, 8, as: Int32.self)))
         }
     }
 
     static func ipLayout(_ r: SectionBytes) throws -> [IPLayoutEntry] {
         let records = try IPLayoutRecords(r)
-        return (0..<records.count).map(records.entry)
+        return records.records.map(records.entry)
     }
 
     static func clockTopology(_ r: SectionBytes) throws -> [ClockFrequencyEntry] {
         let records = try ClockRecords(r)
-        return (0..<records.count).map(records.entry)
+        return records.records.map(records.entry)
+    }
+
+    /// DEBUG_IP_LAYOUT's entries (`struct debug_ip_data`), after checking that they fit.
+    private static func debugIPRecords(_ r: SectionBytes) throws -> SectionRecords {
+        try SectionRecords(r, countOf: UInt16.self, first: Layout.debugIPDataArray, stride: Layout.debugIPDataSize,
+                           what: "debug IP")
     }
 
     /// Checks that DEBUG_IP_LAYOUT's entries fit in the section, without decoding them.
-    static func checkDebugIPLayout(_ r: SectionBytes) throws {
-        try checkCount(r, count: Int(try r.le(0, as: UInt16.self)), arrayOffset: Layout.debugIPDataArray,
-                       entrySize: Layout.debugIPDataSize, what: "debug IP")
-    }
+    static func checkDebugIPLayout(_ r: SectionBytes) throws { _ = try debugIPRecords(r) }
 
     static func debugIPLayout(_ r: SectionBytes) throws -> [DebugIPEntry] {
-        try entries(r, count: Int(try r.le(0, as: UInt16.self)), arrayOffset: Layout.debugIPDataArray,
-                    entrySize: Layout.debugIPDataSize, what: "debug IP") { at in
+        let records = try debugIPRecords(r)
+        return records.map { i in
             DebugIPEntry(
-                type: try r.u8(at), index: UInt16(try r.u8(at + 1)) | UInt16(try r.u8(at + 5)) << 8,
-                properties: try r.u8(at + 2), major: try r.u8(at + 3), minor: try r.u8(at + 4),
-                baseAddress: try r.le(at + 8, as: UInt64.self), name: try r.name(at + 16, 128))
+                type: records.u8(i, 0), index: UInt16(records.u8(i, 1)) | UInt16(records.u8(i, 5)) << 8,
+                properties: records.u8(i, 2), major: records.u8(i, 3), minor: records.u8(i, 4),
+                baseAddress: records.le(i, 8), name: records.string(i, (16, 128)))
         }
     }
 }
